@@ -1,0 +1,3 @@
+"""DockGuard: copyright and originality checker for drama scripts."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,147 @@
+"""Evidence: an alignment of a release against one original, described in terms of both scripts
+(places, coverage, runs, order, renames, scene map). The verdict and the reports read only this."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from dockguard.align import Alignment
+from dockguard.model import (
+    AlignedPair,
+    BlockSpan,
+    Evidence,
+    Line,
+    LineRef,
+    Rename,
+    SceneLink,
+    Script,
+)
+from dockguard.normalize import canonical_text, is_cjk_text
+from dockguard.renames import CHINESE_PLACES, release_proper_nouns, speaker_pairs, text_name_pairs
+
+
+@dataclass(frozen=True, slots=True)
+class FlatScript:
+    """A script's lines in order with their episode and scene, ready to be pointed at."""
+
+    script: Script
+    refs: tuple[LineRef, ...]
+    lines: tuple[Line, ...]
+    cast: tuple[str, ...]
+
+    @classmethod
+    def of(cls, script: Script) -> FlatScript:
+        refs, lines, cast = [], [], dict.fromkeys(script.speakers)
+        for episode, scene, line in script.iter_lines():
+            refs.append(
+                LineRef(
+                    index=len(refs),
+                    episode=episode.number,
+                    scene=scene.number,
+                    scene_heading=scene.heading,
+                    where=line.location.describe(),
+                    speaker=line.speaker,
+                    text=line.text,
+                )
+            )
+            lines.append(line)
+        for episode in script.episodes:
+            for scene in episode.scenes:
+                cast.update(dict.fromkeys(scene.cast))
+        return cls(script, tuple(refs), tuple(lines), tuple(n for n in cast if n))
+
+    @property
+    def texts(self) -> list[str]:
+        return [line.text for line in self.lines]
+
+
+def _union_length(spans: Sequence[tuple[int, int]]) -> int:
+    total, end = 0, -1
+    for s, e in sorted(spans):
+        if e <= end:
+            continue
+        total += e - max(s, end)
+        end = e
+    return total
+
+
+def _order_kept(blocks: Sequence[BlockSpan]) -> bool:
+    """Blocks in release order also advance in the original (ignoring blocks that are noise-sized)."""
+    big = [b for b in blocks if b.pairs >= 5]
+    starts = [b.original[0] for b in sorted(big, key=lambda b: b.release[0])]
+    return all(a <= b for a, b in zip(starts, starts[1:], strict=False))
+
+
+def _release_names(release: FlatScript) -> set[str]:
+    texts = release.texts
+    if is_cjk_text("".join(texts[:200])):
+        return set(CHINESE_PLACES) | set(release.cast)
+    return release_proper_nouns(texts)
+
+
+def _renames(original: FlatScript, release: FlatScript, pairs: Sequence[AlignedPair]) -> list[Rename]:
+    out = [
+        Rename(p.kind, p.original, p.release, p.support, p.renamed)
+        for p in speaker_pairs((x.original.speaker, x.release.speaker) for x in pairs)
+    ]
+    known = {r.original for r in out}
+    original_names = set(original.cast) | set(CHINESE_PLACES)
+    for p in text_name_pairs([(x.original.text, x.release.text) for x in pairs], original_names, _release_names(release)):
+        if p.original in known:
+            continue
+        kind = "character" if p.original in original.cast else p.kind
+        out.append(Rename(kind, p.original, p.release, p.support, p.renamed))
+        known.add(p.original)
+    return out
+
+
+def _scene_map(pairs: Sequence[AlignedPair]) -> list[SceneLink]:
+    links: dict[tuple[int, int], Counter[tuple[int, int]]] = defaultdict(Counter)
+    headings: dict[tuple[str, int, int], str] = {}
+    for p in pairs:
+        o, r = (p.original.episode, p.original.scene), (p.release.episode, p.release.scene)
+        links[o][r] += 1
+        headings[("o", *o)] = p.original.scene_heading
+        headings[("r", *r)] = p.release.scene_heading
+    out = []
+    for o in sorted(links):
+        for r, n in links[o].most_common():
+            if n >= 2:
+                out.append(SceneLink(o[0], o[1], headings[("o", *o)], r[0], r[1], headings[("r", *r)], n))
+    return out
+
+
+def build_evidence(original: FlatScript, release: FlatScript, alignment: Alignment, same_language: bool) -> Evidence:
+    pairs = []
+    spans = []
+    for b_index, block in enumerate(alignment.blocks):
+        spans.append(BlockSpan(block.original_span, block.release_span, len(block.anchors)))
+        for a in block.anchors:
+            pairs.append(
+                AlignedPair(original.refs[a.original], release.refs[a.release], round(a.similarity, 4), round(a.margin, 4), b_index)
+            )
+    exact = 0
+    if same_language and pairs:
+        onames, rnames = original.cast, release.cast
+        exact = sum(
+            1 for p in pairs if canonical_text(p.original.text, onames) == canonical_text(p.release.text, rnames)
+        )
+    m, n = len(original.refs), len(release.refs)
+    return Evidence(
+        original_lines=m,
+        release_lines=n,
+        same_language=same_language,
+        aligned_lines=len(pairs),
+        coverage_original=round(_union_length([s.original for s in spans]) / m, 4) if m else 0.0,
+        coverage_release=round(_union_length([s.release for s in spans]) / n, 4) if n else 0.0,
+        longest_run=max((s.pairs for s in spans), default=0),
+        order_kept=_order_kept(spans),
+        strength=round(sum(b.score for b in alignment.blocks), 3),
+        exact_share=round(exact / len(pairs), 4) if pairs else 0.0,
+        blocks=tuple(spans),
+        pairs=tuple(pairs),
+        renames=tuple(_renames(original, release, pairs)),
+        scene_map=tuple(_scene_map(pairs)),
+    )

@@ -1,0 +1,1 @@
+"""Same-language fingerprints: shingles of canonical text and their MinHash signatures."""

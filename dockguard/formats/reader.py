@@ -1,0 +1,184 @@
+"""read_script: a file, a directory of episode files or a zip of them -> one Script."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePosixPath
+
+from dockguard.errors import InputError
+from dockguard.formats.archive import Member, directory_members, zip_members
+from dockguard.formats.assembly import EpisodeDraft
+from dockguard.formats.decode import decode_bytes
+from dockguard.formats.detect import detect_format, text_flavour
+from dockguard.formats.episodes import episode_number_from_name
+from dockguard.formats.fountain import read_fountain
+from dockguard.formats.language import detect_language
+from dockguard.formats.limits import DEFAULT_MAX_BYTES, read_limited
+from dockguard.formats.plain import read_plain, read_subtitle_lines
+from dockguard.formats.subtitles import SUBTITLE_FORMATS, read_subtitles
+from dockguard.formats.transcript import read_transcript
+from dockguard.formats.zh_script import read_zh_script
+from dockguard.model import Episode, LineKind, Script, SourceFile
+
+_TEXT_READERS: dict[str, Callable[[str, str], tuple[EpisodeDraft, ...]]] = {
+    "zh-script": read_zh_script,
+    "fountain": read_fountain,
+    "transcript": read_transcript,
+    "subtitle-lines": read_subtitle_lines,
+    "plain": read_plain,
+}
+_ZIP_MAGIC = b"PK\x03\x04"
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFile:
+    """One file as read: where it came from and the episodes it holds."""
+
+    source: SourceFile
+    episodes: tuple[EpisodeDraft, ...]
+
+
+def read_script(
+    path: str | Path,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    title: str | None = None,
+    language: str | None = None,
+) -> Script:
+    """Read a script file, a directory of episode files, or a .zip of them.
+
+    Members are ordered by the episode number in their names (第3集, EP03, S01E03, 03.txt...), else
+    naturally. Title defaults to the file or directory stem; language is detected unless given.
+    Raises InputError (or its ParseError / UnsupportedFormat) naming the file at fault.
+    """
+    root = Path(path)
+    if not root.exists():
+        raise InputError(root, "no such file or directory")
+    collection = True
+    members: Iterable[Member]
+    if root.is_dir():
+        members = directory_members(root, max_bytes)
+    else:
+        data = read_limited(root, max_bytes)
+        suffix = root.suffix.lower()
+        if suffix == ".zip" or (data.startswith(_ZIP_MAGIC) and suffix not in (".docx", ".fdx")):
+            members = zip_members(root, data, max_bytes)
+        else:
+            members = [Member(root.name, data)]
+            collection = False
+    parsed = []
+    for member in members:
+        # errors name the member as a path inside the directory or zip it came from
+        label = f"{root}/{member.name}" if collection else str(root)
+        parsed.append(parse_file(member.data, member.name, label=label, max_bytes=max_bytes))
+    episodes = number_episodes(parsed, from_names=collection)
+    if not any(scene.lines for episode in episodes for scene in episode.scenes):
+        raise InputError(root, "no script text found in it")
+    if language is None:
+        language = detect_language(
+            line.text
+            for episode in episodes
+            for scene in episode.scenes
+            for line in scene.lines
+            if line.kind is not LineKind.HEADING
+        )
+    return Script(
+        title=title if title is not None else (root.name if root.is_dir() else root.stem),
+        language=language,
+        episodes=episodes,
+        sources=tuple(p.source for p in parsed),
+    )
+
+
+def parse_file(
+    data: bytes, file: str, *, label: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+) -> ParsedFile:
+    """Read one file's bytes. `file` goes into every Line's location; errors name `label` (default `file`)."""
+    label = label or file
+    try:
+        return _parse_file(data, file, max_bytes)
+    except InputError as exc:
+        if exc.path == label:
+            raise
+        # name the file as the user knows it: the zip and the member, or the directory path
+        raise type(exc)(label, exc.problem) from exc
+
+
+def _parse_file(data: bytes, file: str, max_bytes: int) -> ParsedFile:
+    if not data:
+        raise InputError(file, "empty file")
+    digest = hashlib.sha256(data).hexdigest()
+    by_name = detect_format(file)
+    head = data[:2048].lstrip()
+    if by_name == "fdx" or (head.startswith(b"<?xml") and b"<FinalDraft" in head):
+        from dockguard.formats.fdx import read_fdx, xml_encoding
+
+        return ParsedFile(SourceFile(file, "fdx", xml_encoding(data), digest), read_fdx(data, file))
+    if by_name == "docx" or (by_name != "pdf" and data.startswith(_ZIP_MAGIC)):
+        from dockguard.formats.docx import docx_text
+
+        text = docx_text(data, file, max_bytes)
+        return _parse_extracted(text, file, "docx", digest)
+    if by_name == "pdf" or data.startswith(b"%PDF-"):
+        from dockguard.formats.pdf import pdf_text
+
+        return _parse_extracted(pdf_text(data, file), file, "pdf", digest)
+    text, encoding = decode_bytes(data, file)
+    if not text.strip():
+        raise InputError(file, "empty file (only whitespace)")
+    fmt = detect_format(file, text)
+    return ParsedFile(SourceFile(file, fmt, encoding, digest), parse_text(text, file, fmt))
+
+
+def _parse_extracted(text: str, file: str, container: str, digest: str) -> ParsedFile:
+    if not text.strip():
+        raise InputError(file, f"empty {container} (no text)")
+    flavour = text_flavour(text)
+    # the container's own encoding is fixed (docx XML is UTF-8; a PDF's text layer is Unicode)
+    return ParsedFile(
+        SourceFile(file, f"{container}:{flavour}", container, digest), parse_text(text, file, flavour)
+    )
+
+
+def parse_text(text: str, file: str, fmt: str) -> tuple[EpisodeDraft, ...]:
+    """Parse decoded text in a known format (a subtitle syntax or a text flavour)."""
+    if fmt in SUBTITLE_FORMATS:
+        return read_subtitles(text, file, fmt)
+    reader = _TEXT_READERS.get(fmt)
+    if reader is None:
+        raise ValueError(f"no text reader for format {fmt!r}")
+    return reader(text, file)
+
+
+def number_episodes(parsed: list[ParsedFile], *, from_names: bool) -> tuple[Episode, ...]:
+    """Number episodes across files: a file's own 第N集 headings, else the number in its name, else next.
+
+    Numbers only ever increase, so two files that both start at 第1集 become episodes 1 and 2.
+    """
+    out: list[Episode] = []
+    previous = 0
+    for item in parsed:
+        drafts = _merge_preamble(item.episodes)
+        name_number = episode_number_from_name(item.source.path) if from_names else None
+        for index, draft in enumerate(drafts):
+            if draft.number is not None and draft.number > previous:
+                number = draft.number
+            elif index == 0 and name_number is not None and name_number > previous:
+                number = name_number
+            else:
+                number = previous + 1
+            title = draft.title or (PurePosixPath(item.source.path).stem if from_names else "")
+            out.append(Episode(number=number, title=title, scenes=draft.scenes))
+            previous = number
+    return tuple(out)
+
+
+def _merge_preamble(drafts: tuple[EpisodeDraft, ...]) -> tuple[EpisodeDraft, ...]:
+    """Title and cast list before 第一集 belong to episode 1, not to an episode of their own."""
+    if len(drafts) < 2 or drafts[0].number is not None or drafts[1].number is None:
+        return drafts
+    scenes = drafts[0].scenes + drafts[1].scenes
+    renumbered = tuple(replace(scene, number=i) for i, scene in enumerate(scenes, start=1))
+    return (replace(drafts[1], scenes=renumbered), *drafts[2:])

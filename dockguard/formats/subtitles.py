@@ -1,0 +1,91 @@
+"""Subtitles: SubRip (.srt), SubStation Alpha (.ass/.ssa) and WebVTT (.vtt), read with pysubs2.
+
+Each cue becomes CUE lines with its start and end in milliseconds. Override tags ({\\an8}, {\\i1}) and
+HTML tags go; the lines of a multi-line cue are joined with a space. A cue that opens with a dialogue
+dash (`-Hi. -Hello.`) holds two speakers: it is split into one Line per dash, all with the cue's
+timing. A `Name: text` prefix (or the ASS actor field, or a WebVTT <v Name> tag) gives the speaker.
+
+Subtitles have no scenes: each file is one episode of one scene. (Gaps in the timing are not scene
+breaks reliably enough to invent scenes from.)
+"""
+
+from __future__ import annotations
+
+import re
+
+from dockguard.errors import ParseError
+from dockguard.formats.assembly import EpisodeDraft, ScriptAssembler
+from dockguard.formats.cues import join_notes, match_name_colon, split_dialogue_dashes, split_parentheticals
+from dockguard.formats.zh_speakers import HAN, STRUCTURE_LABELS, is_plausible_name
+from dockguard.model import Line, LineKind, Location
+
+SUBTITLE_FORMATS = ("srt", "ass", "ssa", "vtt")
+_HTML_TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
+_OVERRIDE = re.compile(r"\{[^{}]*\}")
+_VTT_VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+([^>]+)>")
+# a speaker prefix in a Chinese cue: a short name, never digits (`晚上10:30` is a time)
+_ZH_SPEAKER = re.compile(
+    f"^(?P<name>[A-Za-z]{{0,3}}[{HAN}][{HAN}A-Za-z·]{{0,5}})\\s*[：:]\\s*(?P<text>[^0-9０-９].*)$"
+)
+
+
+def read_subtitles(text: str, file: str, fmt: str) -> tuple[EpisodeDraft, ...]:
+    """Parse subtitle text in `fmt` (srt, ass, ssa or vtt) into one episode of one scene."""
+    import pysubs2
+
+    if fmt == "vtt":
+        # pysubs2 drops WebVTT voice tags; keep the speaker as a `Name: ` prefix
+        text = _VTT_VOICE.sub(lambda m: f"{m.group(1).strip()}: ", text)
+    try:
+        subs = pysubs2.SSAFile.from_string(text, format_=fmt)
+    except (pysubs2.exceptions.Pysubs2Error, ValueError, KeyError, IndexError) as exc:
+        raise ParseError(file, f"malformed {fmt} subtitles: {exc}") from exc
+    asm = ScriptAssembler()
+    cues = 0
+    for event in subs:
+        if event.is_comment or getattr(event, "is_drawing", False):
+            continue
+        cues += 1
+        location = Location(file, start_ms=max(0, int(event.start)), end_ms=max(0, int(event.end)))
+        for line in cue_lines(event.plaintext, location, actor=event.name or None):
+            asm.add(line)
+    if cues == 0:
+        raise ParseError(file, f"no {fmt} subtitle cues found (malformed or not {fmt})")
+    return asm.finish()
+
+
+def clean_cue_text(text: str) -> str:
+    """Drop override and HTML tags; join the cue's lines with a space."""
+    text = _OVERRIDE.sub("", text.replace("\\N", "\n").replace("\\n", "\n").replace("\\h", " "))
+    text = _HTML_TAG.sub("", text)
+    return " ".join(text.split())
+
+
+def cue_lines(raw: str, location: Location, *, actor: str | None = None) -> list[Line]:
+    """The Lines of one cue: split at dialogue dashes, each with its speaker if it names one."""
+    lines: list[Line] = []
+    for part in split_dialogue_dashes(clean_cue_text(raw)):
+        speaker, rest = speaker_prefix(part)
+        # sound descriptions for the deaf, [door slams] (laughs), are kept as the line's note
+        text, asides = split_parentheticals(rest)
+        note = join_notes(*asides)
+        if text:
+            lines.append(Line(text, LineKind.CUE, location, speaker=speaker or actor, note=note))
+        elif note:
+            lines.append(Line(note, LineKind.NOTE, location, speaker=speaker or actor))
+    return lines
+
+
+def speaker_prefix(text: str) -> tuple[str | None, str]:
+    """`JOHN: Hello` / `林霄：你好` -> (speaker, rest of the text); (None, text) without a prefix."""
+    named = match_name_colon(text, strict=True)
+    if named is not None:
+        rest = text.split(":", 1)[1].strip()
+        if rest:
+            return named.speaker, rest
+    match = _ZH_SPEAKER.match(text)
+    if match is not None:
+        name = match.group("name")
+        if is_plausible_name(name) and name not in STRUCTURE_LABELS:
+            return name, match.group("text").strip()
+    return None, text

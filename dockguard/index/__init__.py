@@ -1,0 +1,1 @@
+"""Candidate retrieval: which registered works a release might copy, before any verification."""

@@ -1,0 +1,34 @@
+"""The registry of original works: SQLAlchemy schema and store, content hashes and receipts.
+
+Open it with `Registry.open(resolve_db_url(db))` (a context manager); register with `add_work(s)`,
+read back with `get_work`, check the receipts with `verify`.
+"""
+
+from __future__ import annotations
+
+from .content import canonical_text, content_hash
+from .receipts import GENESIS_HASH, Receipt
+from .records import Artifact, RegistryStats, WorkSummary
+from .schema import code_schema_version
+from .store import Registry, format_utc, utc_now
+from .url import ENV_VAR, default_db_path, redact_url, resolve_db_url
+from .verify import VerifyReport
+
+__all__ = [
+    "ENV_VAR",
+    "GENESIS_HASH",
+    "Artifact",
+    "Receipt",
+    "Registry",
+    "RegistryStats",
+    "VerifyReport",
+    "WorkSummary",
+    "canonical_text",
+    "code_schema_version",
+    "content_hash",
+    "default_db_path",
+    "format_utc",
+    "redact_url",
+    "resolve_db_url",
+    "utc_now",
+]

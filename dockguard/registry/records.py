@@ -1,0 +1,51 @@
+"""What the registry hands out besides works: artifacts, summaries, statistics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Artifact:
+    """Derived data stored beside a work: a MinHash signature, a block of line embeddings, ...
+
+    `kind` says what it is ("minhash", "embedding"), `config_key` the settings that made it (so
+    artifacts built with other settings are never mixed), `part` numbers the pieces of one kind,
+    and `start`/`end` are the line positions (script order, end exclusive) the piece covers.
+    """
+
+    kind: str
+    config_key: str
+    part: int
+    start: int
+    end: int
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class WorkSummary:
+    """One row of `dockguard list`: a registered work without its script."""
+
+    work_id: str
+    title: str
+    owner: str
+    language: str
+    registered_at: str
+    content_hash: str
+    episodes: int
+    lines: int
+
+
+@dataclass(frozen=True, slots=True)
+class RegistryStats:
+    """Sizes of the registry, for `dockguard stats`. `url` has its password hidden."""
+
+    url: str
+    backend: str
+    schema_version: int
+    works: int
+    episodes: int
+    lines: int
+    artifacts: int
+    artifact_bytes: int
+    receipts: int

@@ -1,0 +1,433 @@
+"""The registry: registered works, their derived artifacts and the receipt chain, in one database."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict
+from datetime import datetime, timezone
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import Engine, delete, func, insert, or_, select
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from dockguard.errors import AlreadyRegistered, NotRegistered, RegistryError
+from dockguard.model import Line, Work
+
+from .content import content_hash
+from .engine import WRITE_OPTION, create_registry_engine, database_errors, lock_for_write
+from .receipts import GENESIS_HASH, Action, Receipt, make_receipt
+from .records import Artifact, RegistryStats, WorkSummary
+from .rows import WorkRows, row_to_line, rows_to_work, work_to_rows
+from .schema import ensure_schema, read_schema_version
+from .tables import (
+    ArtifactRow,
+    Base,
+    EpisodeRow,
+    LineRow,
+    ReceiptRow,
+    SceneRow,
+    SourceRow,
+    WorkRow,
+)
+from .url import parse_db_url, redact_url, resolve_db_url
+from .verify import VerifyReport, receipt_from_row, verify_registry
+
+Clock = Callable[[], datetime]
+
+# children first: the order in which a work's rows are deleted (and the reverse of insertion)
+_WORK_CHILDREN: tuple[type[Base], ...] = (ArtifactRow, LineRow, SceneRow, EpisodeRow, SourceRow)
+# IN (...) lists are split so no statement exceeds a backend's bound-parameter limit
+_IN_CHUNK = 500
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def format_utc(moment: datetime) -> str:
+    """ISO-8601 UTC to the second, e.g. 2025-01-31T09:30:00Z. A naive datetime is taken as UTC."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class Registry:
+    """Registered works in a SQLite or PostgreSQL database. Open with `Registry.open(url)`."""
+
+    def __init__(self, engine: Engine, shown_url: str, schema_version: int, now: Clock) -> None:
+        self._engine = engine
+        self._now = now
+        self.url = shown_url
+        self.schema_version = schema_version
+        self.backend = engine.dialect.name
+        self._write_sessions = sessionmaker(engine.execution_options(**{WRITE_OPTION: True}))
+        read_engine = engine
+        if self.backend == "postgresql":
+            # one snapshot per read, so a work is never seen half-removed
+            read_engine = engine.execution_options(isolation_level="REPEATABLE READ")
+        self._read_sessions = sessionmaker(read_engine)
+
+    @classmethod
+    def open(cls, url: str, *, now: Clock = utc_now) -> Registry:
+        """Open (and create or migrate) the registry at `url`: an SQLAlchemy URL or a SQLite file path.
+
+        `now` gives the registration time (inject a fixed clock in tests). Raises RegistryError when
+        the database cannot be reached or its schema is newer than this code.
+        """
+        if not url or not url.strip():
+            raise RegistryError("no registry URL given; use resolve_db_url() for the default")
+        resolved = resolve_db_url(url)
+        parsed = parse_db_url(resolved)
+        shown = redact_url(resolved)
+        _refuse_missing_sqlite_folder(parsed, shown)
+        engine = create_registry_engine(parsed)
+        try:
+            with database_errors(shown, "opening"):
+                version = ensure_schema(engine, shown)
+        except BaseException:
+            engine.dispose()
+            raise
+        return cls(engine, shown, version, now)
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def __enter__(self) -> Registry:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Registry({self.url!r})"
+
+    # -- registering -------------------------------------------------------------------------------
+
+    def add_work(self, work: Work, artifacts: Sequence[Artifact] = ()) -> Receipt:
+        """Register one work with its artifacts; see `add_works`."""
+        return self.add_works([(work, artifacts)])[0]
+
+    def add_works(self, items: Sequence[tuple[Work, Sequence[Artifact]]]) -> list[Receipt]:
+        """Register works in one transaction: all of them, or (on any error) none.
+
+        Each work's content hash is computed from its script (a non-empty `work.content_hash` must
+        match it) and its `registered_at` is set to the receipt time. Raises AlreadyRegistered, naming
+        the existing work, when a work id or the same content is registered already or repeats in
+        the batch.
+        """
+        batch = list(items)
+        if not batch:
+            return []
+        hashes = [_checked_content_hash(work) for work, _ in batch]
+        _refuse_repeats(batch, hashes)
+        prepared = [
+            work_to_rows(work, artifacts, content_hash=digest, registered_at="")
+            for (work, artifacts), digest in zip(batch, hashes, strict=True)
+        ]
+        ids = [rows.work["work_id"] for rows in prepared]
+        try:
+            with self._writing("registering") as session:
+                self._refuse_registered(session, ids, hashes)
+                at = format_utc(self._now())
+                for rows in prepared:
+                    rows.work["registered_at"] = at
+                _insert_work_rows(session, prepared)
+                seq, prev_hash = _chain_head(session)
+                receipts: list[Receipt] = []
+                for rows in prepared:
+                    seq += 1
+                    receipt = _next_receipt(seq, "register", rows.work, at, prev_hash)
+                    receipts.append(receipt)
+                    prev_hash = receipt.hash
+                session.execute(insert(ReceiptRow), [asdict(receipt) for receipt in receipts])
+        except RegistryError as exc:
+            if isinstance(exc.__cause__, IntegrityError):
+                # written by something that bypassed the lock: report it the way the lock would have
+                with self._reading("registering") as session:
+                    self._refuse_registered(session, ids, hashes)
+            raise
+        return receipts
+
+    def remove_work(self, work_id: str) -> Receipt:
+        """Delete a work with its lines and artifacts; a 'remove' receipt records it. NotRegistered if absent."""
+        with self._writing("removing a work") as session:
+            row = session.get(WorkRow, work_id)
+            if row is None:
+                raise NotRegistered(f"no work {work_id!r} in the registry at {self.url}")
+            work = {"work_id": row.work_id, "content_hash": row.content_hash, "owner": row.owner}
+            for model in _WORK_CHILDREN:
+                session.execute(delete(model).where(model.work_id == work_id))  # type: ignore[attr-defined]
+            session.execute(delete(WorkRow).where(WorkRow.work_id == work_id))
+            seq, prev_hash = _chain_head(session)
+            receipt = _next_receipt(seq + 1, "remove", work, format_utc(self._now()), prev_hash)
+            session.execute(insert(ReceiptRow), [asdict(receipt)])
+        return receipt
+
+    # -- reading -----------------------------------------------------------------------------------
+
+    def get_work(self, work_id: str) -> Work:
+        """The registered work with its full script, as it was added (plus `registered_at`)."""
+        with self._reading("reading a work") as session:
+            work = (
+                session.execute(select(WorkRow.__table__).where(WorkRow.work_id == work_id))
+                .mappings()
+                .first()
+            )
+            if work is None:
+                raise NotRegistered(f"no work {work_id!r} in the registry at {self.url}")
+            sources = _child_rows(session, SourceRow, work_id, SourceRow.ordinal)
+            episodes = _child_rows(session, EpisodeRow, work_id, EpisodeRow.ordinal)
+            scenes = _child_rows(session, SceneRow, work_id, SceneRow.episode_ordinal, SceneRow.ordinal)
+            lines = _child_rows(session, LineRow, work_id, LineRow.position)
+            return rows_to_work(work, sources, episodes, scenes, lines)
+
+    def work_lines(self, work_id: str) -> tuple[Line, ...]:
+        """The work's lines in script order, without rebuilding episodes and scenes."""
+        with self._reading("reading lines") as session:
+            self._require(session, work_id)
+            return tuple(row_to_line(row) for row in _child_rows(session, LineRow, work_id, LineRow.position))
+
+    def list_works(self) -> list[WorkSummary]:
+        """Every registered work, oldest registration first."""
+        with self._reading("listing works") as session:
+            return [_summary(row) for row in session.execute(_summary_query())]
+
+    def find_by_content_hash(self, digest: str) -> WorkSummary | None:
+        """The work registered with this content hash (see `content_hash`), if any."""
+        with self._reading("looking up content") as session:
+            row = session.execute(_summary_query().where(WorkRow.content_hash == digest)).first()
+            return None if row is None else _summary(row)
+
+    def receipt_for(self, work_id: str) -> Receipt:
+        """The receipt that registered the work now registered under `work_id`."""
+        with self._reading("reading a receipt") as session:
+            self._require(session, work_id)
+            row = session.scalars(
+                select(ReceiptRow)
+                .where(ReceiptRow.work_id == work_id, ReceiptRow.action == "register")
+                .order_by(ReceiptRow.seq.desc())
+                .limit(1)
+            ).first()
+            if row is None:
+                raise RegistryError(f"work {work_id!r} has no register receipt; run `dockguard verify`")
+            return receipt_from_row(row)
+
+    def receipts(self, work_id: str | None = None) -> list[Receipt]:
+        """The receipt chain in order, or only the receipts of one work id."""
+        query = select(ReceiptRow).order_by(ReceiptRow.seq)
+        if work_id is not None:
+            query = query.where(ReceiptRow.work_id == work_id)
+        with self._reading("reading receipts") as session:
+            return [receipt_from_row(row) for row in session.scalars(query)]
+
+    def iter_artifacts(
+        self, kind: str, config_key: str, work_ids: Iterable[str] | None = None
+    ) -> Iterator[tuple[str, Artifact]]:
+        """(work_id, artifact) for every artifact of this kind and config, by work id then part.
+
+        With `work_ids`, only those works' artifacts. Streams: the rows are not all loaded at once.
+        """
+        query = (
+            select(ArtifactRow.__table__)
+            .where(ArtifactRow.kind == kind, ArtifactRow.config_key == config_key)
+            .order_by(ArtifactRow.work_id, ArtifactRow.part)
+        )
+        if work_ids is None:
+            queries = [query]
+        else:
+            ids = sorted(set(work_ids))
+            queries = [
+                query.where(ArtifactRow.work_id.in_(ids[i : i + _IN_CHUNK]))
+                for i in range(0, len(ids), _IN_CHUNK)
+            ]
+        with self._reading("reading artifacts") as session:
+            for chunk_query in queries:
+                result = session.execute(chunk_query.execution_options(yield_per=1000)).mappings()
+                for row in result:
+                    yield (
+                        row["work_id"],
+                        Artifact(
+                            kind=row["kind"],
+                            config_key=row["config_key"],
+                            part=row["part"],
+                            start=row["start"],
+                            end=row["end"],
+                            data=bytes(row["data"]),
+                        ),
+                    )
+
+    def stats(self) -> RegistryStats:
+        """How much the registry holds."""
+        with self._reading("counting") as session:
+
+            def count(model: Any) -> int:
+                return int(session.scalar(select(func.count()).select_from(model)) or 0)
+
+            artifact_bytes = session.scalar(select(func.coalesce(func.sum(func.length(ArtifactRow.data)), 0)))
+            return RegistryStats(
+                url=self.url,
+                backend=self.backend,
+                schema_version=read_schema_version(session.connection()) or 0,
+                works=count(WorkRow),
+                episodes=count(EpisodeRow),
+                lines=count(LineRow),
+                artifacts=count(ArtifactRow),
+                artifact_bytes=int(artifact_bytes or 0),
+                receipts=count(ReceiptRow),
+            )
+
+    def verify(self) -> VerifyReport:
+        """Recompute the receipt chain and every work's content hash; report what does not match."""
+        with self._reading("verifying") as session:
+            return verify_registry(session)
+
+    # -- internals ---------------------------------------------------------------------------------
+
+    @contextmanager
+    def _writing(self, doing: str) -> Iterator[Session]:
+        """A transaction holding the registry's write lock; commits on success, rolls back on error."""
+        with database_errors(self.url, doing), self._write_sessions.begin() as session:
+            lock_for_write(session.connection())
+            yield session
+
+    @contextmanager
+    def _reading(self, doing: str) -> Iterator[Session]:
+        with database_errors(self.url, doing), self._read_sessions.begin() as session:
+            yield session
+
+    def _require(self, session: Session, work_id: str) -> None:
+        if session.scalar(select(WorkRow.work_id).where(WorkRow.work_id == work_id)) is None:
+            raise NotRegistered(f"no work {work_id!r} in the registry at {self.url}")
+
+    def _refuse_registered(self, session: Session, ids: Sequence[str], hashes: Sequence[str]) -> None:
+        wanted_ids, wanted_hashes = set(ids), set(hashes)
+        clashes: dict[str, str] = {}  # the batch's work id -> the registered work it clashes with
+        for i in range(0, len(ids), _IN_CHUNK):
+            chunk_ids, chunk_hashes = ids[i : i + _IN_CHUNK], hashes[i : i + _IN_CHUNK]
+            found = session.execute(
+                select(WorkRow.work_id, WorkRow.content_hash).where(
+                    or_(WorkRow.work_id.in_(chunk_ids), WorkRow.content_hash.in_(chunk_hashes))
+                )
+            )
+            for existing_id, existing_hash in found:
+                if existing_id in wanted_ids:
+                    raise AlreadyRegistered(
+                        f"work id {existing_id!r} is registered already in {self.url}", existing_id
+                    )
+                if existing_hash in wanted_hashes:
+                    clashes[existing_hash] = existing_id
+        for work_id, digest in zip(ids, hashes, strict=True):
+            if digest in clashes:
+                existing_id = clashes[digest]
+                raise AlreadyRegistered(
+                    f"work {work_id!r} has the same content as {existing_id!r}, registered already in {self.url}",
+                    existing_id,
+                )
+
+
+def _checked_content_hash(work: Work) -> str:
+    try:
+        digest = content_hash(work.script)
+    except ValueError as exc:  # a line kind that is not a LineKind
+        raise RegistryError(f"work {work.work_id!r}: {exc}") from exc
+    if work.content_hash and work.content_hash != digest:
+        raise RegistryError(
+            f"work {work.work_id!r}: its content_hash {work.content_hash[:12]}... does not match its script "
+            f"({digest[:12]}...); compute it with dockguard.registry.content_hash or leave it empty"
+        )
+    return digest
+
+
+def _refuse_repeats(batch: Sequence[tuple[Work, Sequence[Artifact]]], hashes: Sequence[str]) -> None:
+    first_id: dict[str, str] = {}
+    first_hash: dict[str, str] = {}
+    for (work, _), digest in zip(batch, hashes, strict=True):
+        if work.work_id in first_id:
+            raise AlreadyRegistered(f"work id {work.work_id!r} appears twice in the batch", work.work_id)
+        if digest in first_hash:
+            earlier = first_hash[digest]
+            raise AlreadyRegistered(
+                f"work {work.work_id!r} has the same content as {earlier!r} in the batch", earlier
+            )
+        first_id[work.work_id] = digest
+        first_hash[digest] = work.work_id
+
+
+def _insert_work_rows(session: Session, prepared: Sequence[WorkRows]) -> None:
+    # works first: the other tables refer to them
+    session.execute(insert(WorkRow), [rows.work for rows in prepared])
+    for model, field in (
+        (SourceRow, "sources"),
+        (EpisodeRow, "episodes"),
+        (SceneRow, "scenes"),
+        (LineRow, "lines"),
+        (ArtifactRow, "artifacts"),
+    ):
+        table_rows = [row for rows in prepared for row in getattr(rows, field)]
+        if table_rows:
+            session.execute(insert(model), table_rows)
+
+
+def _chain_head(session: Session) -> tuple[int, str]:
+    """(seq, hash) of the last receipt; (0, 64 zeros) for an empty chain."""
+    last = session.execute(
+        select(ReceiptRow.seq, ReceiptRow.hash).order_by(ReceiptRow.seq.desc()).limit(1)
+    ).first()
+    return (0, GENESIS_HASH) if last is None else (int(last.seq), str(last.hash))
+
+
+def _next_receipt(seq: int, action: Action, work: dict[str, Any], at: str, prev_hash: str) -> Receipt:
+    return make_receipt(
+        seq=seq,
+        action=action,
+        work_id=work["work_id"],
+        content_hash=work["content_hash"],
+        owner=work["owner"],
+        at=at,
+        prev_hash=prev_hash,
+    )
+
+
+def _child_rows(session: Session, model: Any, work_id: str, *order: Any) -> list[Any]:
+    query = select(model.__table__).where(model.work_id == work_id).order_by(*order)
+    return list(session.execute(query).mappings())
+
+
+def _summary_query() -> Any:
+    episodes = select(EpisodeRow.work_id, func.count().label("n")).group_by(EpisodeRow.work_id).subquery()
+    lines = select(LineRow.work_id, func.count().label("n")).group_by(LineRow.work_id).subquery()
+    return (
+        select(
+            WorkRow.work_id,
+            WorkRow.title,
+            WorkRow.owner,
+            WorkRow.language,
+            WorkRow.registered_at,
+            WorkRow.content_hash,
+            func.coalesce(episodes.c.n, 0),
+            func.coalesce(lines.c.n, 0),
+        )
+        .outerjoin(episodes, episodes.c.work_id == WorkRow.work_id)
+        .outerjoin(lines, lines.c.work_id == WorkRow.work_id)
+        .order_by(WorkRow.registered_at, WorkRow.work_id)
+    )
+
+
+def _summary(row: Any) -> WorkSummary:
+    work_id, title, owner, language, registered_at, digest, episodes, lines = row
+    return WorkSummary(work_id, title, owner, language, registered_at, digest, int(episodes), int(lines))
+
+
+def _refuse_missing_sqlite_folder(url: URL, shown: str) -> None:
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return
+    folder = Path(url.database or "").parent
+    if not folder.is_dir():
+        raise RegistryError(f"cannot create the registry {shown}: folder {folder} does not exist")

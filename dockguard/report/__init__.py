@@ -1,0 +1,1 @@
+"""Renderings of scan results: JSON (the stable format), text for terminals, JUnit XML, HTML."""

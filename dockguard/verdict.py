@@ -1,0 +1,76 @@
+"""Evidence → verdict level, score and the reasons in words.
+
+The score is evidence on a log scale: score s means that an unrelated work, compared line by line
+with this release, reaches this much aligned evidence at an estimated rate of 10^-s. The rate comes
+from a model of chance alignments: the strength of the blocks that unrelated pairs form (the
+retrieved-but-wrong candidates of the dev benchmark, other episodes of the same show among them)
+falls off exponentially, P(strength ≥ x) ≈ exp(-x / CHANCE_DECAY), as local-alignment scores do.
+"""
+
+from __future__ import annotations
+
+import math
+
+from dockguard.model import Evidence, Verdict, VerdictLevel
+
+CHANCE_DECAY = 2.0  # strength units per factor e of chance rate (docs/QUALITY.md: how it was measured)
+FLAG_SCORE = 3.0  # flag at an estimated chance rate of 1 in 1,000 comparisons or rarer
+REVIEW_SCORE = 1.5  # worth a human look: 1 in ~30
+PARTIAL_COVERAGE = 0.5  # copied blocks cover less than this share of the release: a partial copy
+MIN_RENAME_SUPPORT = 3  # aligned lines a character rename needs before it makes a copy "localized"
+
+
+def score_of(strength: float) -> float:
+    """-log10 of the estimated rate at which unrelated works reach this strength."""
+    return round(strength / (CHANCE_DECAY * math.log(10)), 2)
+
+
+def meaning_of(score: float) -> str:
+    if score < 0.5:
+        return "Nothing beyond what unrelated works commonly share."
+    rate = 10.0**score
+    if rate > 1e12:
+        return "Unrelated works essentially never align like this (estimated rate below 1 in a trillion comparisons)."
+    return f"Unrelated works align this much about once in {rate:,.0f} comparisons (estimated)."
+
+
+def decide(e: Evidence) -> Verdict:
+    score = score_of(e.strength)
+    renamed = [r for r in e.renames if r.renamed]
+    # Localisation renames the characters; a place name alone may just be translated (西湖 → West Lake).
+    localized = any(r.kind == "character" and r.support >= MIN_RENAME_SUPPORT for r in renamed)
+    if score < REVIEW_SCORE:
+        level = VerdictLevel.CLEAR
+    elif score < FLAG_SCORE:
+        level = VerdictLevel.REVIEW
+    elif e.coverage_release < PARTIAL_COVERAGE:
+        level = VerdictLevel.PARTIAL_COPY
+    elif e.same_language:
+        level = VerdictLevel.COPY
+    elif localized:
+        level = VerdictLevel.LOCALIZED_COPY
+    else:
+        level = VerdictLevel.TRANSLATED_COPY
+    return Verdict(level, score, meaning_of(score), tuple(_reasons(e, level, renamed)))
+
+
+def _reasons(e: Evidence, level: VerdictLevel, renamed: list) -> list[str]:  # type: ignore[type-arg]
+    if not e.aligned_lines:
+        return ["no passage of the release aligns with this work"]
+    out = [
+        f"{e.aligned_lines} lines align in {len(e.blocks)} block(s); the longest run has {e.longest_run} lines",
+        f"the aligned passages cover {e.coverage_original:.0%} of the original and {e.coverage_release:.0%} of the release",
+    ]
+    if level is VerdictLevel.CLEAR:
+        return out[:1] + ["too little, too scattered: unrelated works share this much"]
+    if level is VerdictLevel.PARTIAL_COPY:
+        out.append("the copied passages are a minority of the release: the rest is other material")
+    if not e.same_language:
+        out.append("the release is a translation: lines correspond one to one across languages")
+    elif e.exact_share >= 0.5:
+        out.append(f"{e.exact_share:.0%} of the aligned lines are identical once names, script and punctuation are normalised")
+    if renamed:
+        out.append("renamed: " + ", ".join(f"{r.original} → {r.release} ({r.support} lines)" for r in renamed[:6]))
+    if not e.order_kept:
+        out.append("the copied scenes appear in a different order")
+    return out

@@ -1,0 +1,34 @@
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dockguard.normalize import NAME_MASK, canonical_text, is_cjk_text, mask_names, to_simplified
+
+
+def test_traditional_and_simplified_meet():
+    assert canonical_text("這是一個測試，臺灣的發展。") == canonical_text("这是一个测试，台湾的发展。")
+
+
+def test_punctuation_width_and_case_do_not_matter():
+    assert canonical_text("Hello,  WORLD！") == canonical_text("hello world!")
+
+
+def test_names_are_masked_so_renaming_does_not_hide_a_copy():
+    a = canonical_text("林霄，你来上海做什么？", ["林霄"])
+    b = canonical_text("陈默，你来上海做什么？", ["陈默"])
+    assert a == b and NAME_MASK in a
+
+
+def test_latin_names_are_masked_as_whole_words_only():
+    assert mask_names("Leo met Leonard", ["Leo"]) == f"{NAME_MASK} met Leonard"
+
+
+def test_cjk_detection():
+    assert is_cjk_text("林霄推门而入")
+    assert not is_cjk_text("Leo walks in")
+    assert to_simplified("Leo") == "Leo"
+
+
+@given(st.text(max_size=80), st.lists(st.text(min_size=1, max_size=4), max_size=3))
+def test_canonical_text_is_idempotent(text, names):
+    once = canonical_text(text, names)
+    assert canonical_text(once) == once
