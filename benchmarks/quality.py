@@ -1,13 +1,17 @@
 """Detection quality on a labelled case set (the format of ../shared/eval/dev: registry.tsv, queries.tsv).
 
-    python benchmarks/quality.py ../shared/eval/dev [--out out/quality] [--cache .cache/bench-vectors.sqlite]
+    python benchmarks/quality.py ../shared/eval/dev [--out out/quality] [--jobs N] [--device cuda]
 
 Registers every work of registry.tsv into a fresh SQLite registry with the real model, scans every
-query with the shipped pipeline, and scores the results with the case set's score.py (top-1, AUC,
-R@1%, R@0.1%, and the shipped verdicts' recall and false-positive rate), per kind and overall. In the
-same run it scores two baselines on the same cases: whole-document MinHash Jaccard and mean-pooled
-document embeddings. Line vectors are cached on disk (keyed by model and text) so a re-run after a
-change in retrieval or alignment does not re-embed; the cache never changes a vector.
+query with the shipped pipeline (Scanner, default EngineSettings), and scores the results with the
+case set's own score.py: top-1, AUC, R@1%, R@0.1%, and the shipped verdicts' recall and false-positive
+rate, per kind and overall. In the same run it scores two baselines on the same cases and the same
+vectors: whole-document MinHash Jaccard and mean-pooled document embeddings.
+
+Line vectors are cached on disk (keyed by model and text, --cache) so a re-run after a change in
+retrieval or alignment does not re-embed; the cache never changes a vector. --jobs splits the
+queries over processes (each loads the model once). Writes OUT/quality.md, one results file per
+system in score.py's format, and OUT/candidates.jsonl (every verified candidate's evidence figures).
 """
 
 from __future__ import annotations
@@ -17,8 +21,12 @@ import csv
 import importlib.util
 import json
 import sys
+import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -36,8 +44,21 @@ from dockguard.formats import read_script  # noqa: E402
 from dockguard.pipeline import Scanner, canonical_lines, make_work, register  # noqa: E402
 from dockguard.registry import Registry  # noqa: E402
 
+Row = dict[str, Any]
 
-def load_score_module(case_dir: Path):  # type: ignore[no-untyped-def]
+
+def read_tsv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8") as f:
+        return list(csv.DictReader(f, delimiter="\t"))
+
+
+def write_jsonl(path: Path, rows: list[Row]) -> None:
+    with path.open("w", encoding="utf-8") as f:
+        for r in rows:
+            f.write(json.dumps(r, ensure_ascii=False) + "\n")
+
+
+def load_score_module(case_dir: Path) -> Any:
     path = case_dir.parent / "score.py"
     spec = importlib.util.spec_from_file_location("case_score", path)
     if spec is None or spec.loader is None:
@@ -47,93 +68,122 @@ def load_score_module(case_dir: Path):  # type: ignore[no-untyped-def]
     return module
 
 
-def read_tsv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8") as f:
-        return list(csv.DictReader(f, delimiter="\t"))
+def make_embedder(a: argparse.Namespace) -> CachedEmbedder:
+    return CachedEmbedder(load_embedder(a.model, a.device), a.cache if a.cache else Path(":memory:"))
 
 
-def write_jsonl(path: Path, rows: list[dict]) -> None:  # type: ignore[type-arg]
-    with path.open("w", encoding="utf-8") as f:
-        for r in rows:
-            f.write(json.dumps(r, ensure_ascii=False) + "\n")
+def unit_mean(vectors: np.ndarray) -> np.ndarray:
+    """Mean-pooled document vector; at most 400 lines, evenly spread, as the case set's README measured it."""
+    if len(vectors) == 0:
+        return np.zeros(vectors.shape[1], np.float32)
+    if len(vectors) > 400:
+        vectors = vectors[np.linspace(0, len(vectors) - 1, 400).astype(int)]
+    v = vectors.mean(axis=0)
+    return v / max(float(np.linalg.norm(v)), 1e-12)
+
+
+def scan_shard(a: argparse.Namespace, db_url: str, queries: list[dict[str, str]]) -> dict[str, list[Row]]:
+    """Scan some queries with the shipped pipeline, and with the two baselines on the same vectors."""
+    settings = EngineSettings()
+    embedder = make_embedder(a)
+    out: dict[str, list[Row]] = {"ours": [], "minhash": [], "mean": [], "features": []}
+    with Registry.open(db_url) as registry:
+        scanner = Scanner(registry, embedder, settings)
+        works = [registry.get_work(w.work_id) for w in registry.list_works()]
+        flats = {w.work_id: FlatScript.of(w.script) for w in works}
+        ids = list(flats)
+        doc_mh = {wid: minhash_of(shingle_lines(canonical_lines(f)), settings.minhash) for wid, f in flats.items()}
+        starts = scanner.view.offsets
+        doc_mean = np.stack([unit_mean(scanner.view.index.matrix[starts[w][0] : starts[w][1]]) for w in ids])
+        for q in queries:
+            script = read_script(a.case_dir / q["path"])
+            result = scanner.scan(script, q["path"])
+            out["ours"].append({
+                "query_id": q["query_id"],
+                "ranked": [{"work_id": m.work_id, "score": m.verdict.score, "verdict": m.verdict.level.value} for m in result.matches],
+                "flagged": result.verdict.reaches(settings.flag_level),
+                "timings": dict(result.timings),
+            })
+            for m in result.matches:
+                e = m.evidence
+                out["features"].append({
+                    "query_id": q["query_id"], "kind": q["kind"], "expected": q["expected_work_id"], "work_id": m.work_id,
+                    "score": m.verdict.score, "verdict": m.verdict.level.value, "strength": e.strength,
+                    "blocks": [[b.pairs, b.release[0], b.release[1], b.original[0], b.original[1]] for b in e.blocks],
+                    "coverage_release": e.coverage_release, "coverage_original": e.coverage_original,
+                    "release_lines": e.release_lines, "original_lines": e.original_lines, "aligned": e.aligned_lines,
+                    "same_language": e.same_language, "exact_share": e.exact_share,
+                    "renamed": [[r.kind, r.original, r.release, r.support] for r in e.renames if r.renamed],
+                })
+            flat = FlatScript.of(script)
+            sig = minhash_of(shingle_lines(canonical_lines(flat)), settings.minhash)
+            jac = sorted(((sig.jaccard(doc_mh[w]), w) for w in ids), reverse=True)[:10]
+            out["minhash"].append({"query_id": q["query_id"], "ranked": [{"work_id": w, "score": s} for s, w in jac]})
+            sims = doc_mean @ unit_mean(embedder.embed(flat.texts)) if flat.texts else np.zeros(len(ids))
+            top = np.argsort(-sims)[:10]
+            out["mean"].append({"query_id": q["query_id"], "ranked": [{"work_id": ids[i], "score": float(sims[i])} for i in top]})
+    return out
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("case_dir", type=Path)
     ap.add_argument("--out", type=Path, default=Path("out/quality"))
-    ap.add_argument("--cache", type=Path, default=Path(".cache/bench-vectors.sqlite"))
+    ap.add_argument("--cache", type=Path, default=Path(".cache/bench-vectors.sqlite"), help="vector cache ('' for none)")
     ap.add_argument("--limit", type=int, default=0, help="scan only the first N queries (quick look)")
+    ap.add_argument("--jobs", type=int, default=1, help="processes scanning queries in parallel")
+    ap.add_argument("--model", default=None, help="model name or folder [default: the built-in e5]")
+    ap.add_argument("--device", default=None, help="cpu, cuda ... [default: CUDA when present]")
     a = ap.parse_args()
+    a.cache = a.cache if str(a.cache) else None
     a.out.mkdir(parents=True, exist_ok=True)
     scorer = load_score_module(a.case_dir)
-    embedder = CachedEmbedder(load_embedder(), a.cache)
-    settings = EngineSettings()
 
     t0 = time.perf_counter()
-    works, registry_rows = [], read_tsv(a.case_dir / "registry.tsv")
+    embedder = make_embedder(a)
+    registry_rows = read_tsv(a.case_dir / "registry.tsv")
+    works = []
     for row in registry_rows:
         script = read_script(a.case_dir / row["path"], title=row["title"], language=row.get("lang") or None)
         works.append(make_work(script, work_id=row["work_id"], title=row["title"], language=row.get("lang") or None))
-    db = a.out / "registry.sqlite"
-    db.unlink(missing_ok=True)
-    with Registry.open(f"sqlite:///{db}") as registry:
-        register(registry, works, embedder, settings)
-        t_reg = time.perf_counter() - t0
-        print(f"registered {len(works)} works in {t_reg:.0f} s", file=sys.stderr)
+    db_url = f"sqlite:///{tempfile.mkdtemp(prefix='dockguard-bench-')}/registry.sqlite"
+    with Registry.open(db_url) as registry:
+        register(registry, works, embedder, EngineSettings())
+    t_reg = time.perf_counter() - t0
+    n_lines = sum(len(w.script.lines) for w in works)
+    print(f"registered {len(works)} works ({n_lines} lines) in {t_reg:.0f} s", file=sys.stderr)
 
-        queries = read_tsv(a.case_dir / "queries.tsv")
-        if a.limit:
-            queries = queries[: a.limit]
-        scanner = Scanner(registry, embedder, settings)
-        ours, mh_rows, mean_rows = [], [], []
-        # baselines: whole-document MinHash and mean-pooled document vectors of the registered works
-        flats = {w.work_id: FlatScript.of(w.script) for w in works}
-        doc_mh = {wid: minhash_of(shingle_lines(canonical_lines(f)), settings.minhash) for wid, f in flats.items()}
-        ids = list(flats)
-        doc_mean = np.stack([_mean(embedder.embed(flats[w].texts)) for w in ids])
-        t1 = time.perf_counter()
-        for n, q in enumerate(queries, 1):
-            script = read_script(a.case_dir / q["path"])
-            result = scanner.scan(script, q["path"])
-            ours.append({
-                "query_id": q["query_id"],
-                "ranked": [{"work_id": m.work_id, "score": m.verdict.score, "verdict": m.verdict.level.value} for m in result.matches],
-                "flagged": bool(result.matches) and result.matches[0].verdict.level.reaches(settings.flag_level),
-            })
-            flat = FlatScript.of(script)
-            sig = minhash_of(shingle_lines(canonical_lines(flat)), settings.minhash)
-            jac = sorted(((sig.jaccard(doc_mh[w]), w) for w in ids), reverse=True)[:10]
-            mh_rows.append({"query_id": q["query_id"], "ranked": [{"work_id": w, "score": s} for s, w in jac]})
-            sims = doc_mean @ _mean(embedder.embed(flat.texts))
-            top = np.argsort(-sims)[:10]
-            mean_rows.append({"query_id": q["query_id"], "ranked": [{"work_id": ids[i], "score": float(sims[i])} for i in top]})
-            if n % 25 == 0:
-                print(f"scanned {n}/{len(queries)}", file=sys.stderr)
-        t_scan = time.perf_counter() - t1
+    queries = read_tsv(a.case_dir / "queries.tsv")
+    if a.limit:
+        queries = queries[: a.limit]
+    t1 = time.perf_counter()
+    shards = [queries[i :: a.jobs] for i in range(a.jobs)]
+    if a.jobs == 1:
+        parts = [scan_shard(a, db_url, queries)]
+    else:
+        with ProcessPoolExecutor(a.jobs, mp_context=get_context("spawn")) as pool:
+            parts = list(pool.map(scan_shard, [a] * a.jobs, [db_url] * a.jobs, shards))
+    t_scan = time.perf_counter() - t1
+    merged = {k: [r for p in parts for r in p[k]] for k in parts[0]}
+    write_jsonl(a.out / "candidates.jsonl", merged["features"])
 
-    outputs = {"DockGuard (shipped)": ours, "baseline: whole-document MinHash Jaccard": mh_rows,
-               "baseline: mean-pooled e5 document vectors": mean_rows}
-    report = [f"Case set: {a.case_dir} ({len(registry_rows)} registered works, {len(queries)} queries). "
-              f"Registration {t_reg:.0f} s, scanning {t_scan:.0f} s (vectors cache: {embedder.hits} hits, {embedder.misses} misses).", ""]
-    for name, rows in outputs.items():
-        path = a.out / (name.split(":")[-1].strip().replace(" ", "_").replace("(", "").replace(")", "") + ".jsonl")
-        write_jsonl(path, rows)
-        table, groups, overall, bars, n_res, n_q = scorer.score(str(a.case_dir), str(path))
-        report.append(scorer.render(table, groups, overall, bars, n_res, n_q, name))
-        report.append("")
+    systems = {
+        "DockGuard (shipped)": ("dockguard.jsonl", merged["ours"]),
+        "baseline: whole-document MinHash Jaccard": ("baseline_minhash.jsonl", merged["minhash"]),
+        "baseline: mean-pooled e5 document vectors": ("baseline_mean_e5.jsonl", merged["mean"]),
+    }
+    report = [
+        f"Case set: {a.case_dir} ({len(registry_rows)} registered works, {n_lines} lines; {len(queries)} queries). "
+        f"Registration {t_reg:.0f} s, scanning {t_scan:.0f} s with {a.jobs} process(es); model {embedder.model_id}.",
+        "",
+    ]
+    for name, (filename, rows) in systems.items():
+        write_jsonl(a.out / filename, rows)
+        table, groups, overall, bars, n_res, n_q = scorer.score(str(a.case_dir), str(a.out / filename))
+        report += [scorer.render(table, groups, overall, bars, n_res, n_q, name), ""]
     text = "\n".join(report)
     (a.out / "quality.md").write_text(text, encoding="utf-8")
     print(text)
-
-
-def _mean(vectors: np.ndarray) -> np.ndarray:
-    if len(vectors) == 0:
-        return np.zeros(vectors.shape[1], np.float32)
-    if len(vectors) > 400:  # as the case set's README measured it: at most 400 lines, evenly spread
-        vectors = vectors[np.linspace(0, len(vectors) - 1, 400).astype(int)]
-    v = vectors.mean(axis=0)
-    return v / max(float(np.linalg.norm(v)), 1e-12)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ class EngineSettings:
     minhash: MinHashSettings = field(default_factory=MinHashSettings)
     align: AlignSettings = field(default_factory=AlignSettings)
     candidates: int = 10  # works verified per release, from each retrieval route
-    vote_neighbours: int = 20  # registered lines looked up per release line
-    vote_sample: int = 256  # release lines used for retrieval (evenly spread)
+    vote_neighbours: int = 10  # registered lines looked up per release line
+    vote_sample: int = 512  # release lines used for retrieval (evenly spread)
     lsh_threshold: float = 0.2
     flag_level: VerdictLevel = VerdictLevel.PARTIAL_COPY

@@ -110,14 +110,12 @@ class Scanner:
         for work_id, art in self.registry.iter_artifacts(VECTORS_KIND, self.embedder.model_id):
             ids.append(work_id)
             mats.append(np.frombuffer(art.data, dtype="<f2").reshape(art.end - art.start, -1))
-        registered = {w.work_id for w in self.registry.list_works()}
-        missing = registered - set(ids)
+        missing = {w.work_id for w in self.registry.list_works()} - set(ids)
         if missing:
-            models = sorted({m for m in self.registry.vector_models()} - {self.embedder.model_id})
             raise ModelError(
-                f"{len(missing)} registered work(s) have no vectors from model {self.embedder.model_id!r}"
-                + (f" (they were embedded with {', '.join(models)}); scan with --model set to that model" if models else "")
-                + " or re-register them with this model"
+                f"{len(missing)} registered work(s) (e.g. {sorted(missing)[0]}) have no vectors from model "
+                f"{self.embedder.model_id!r}: vectors of different models are never compared; scan with the "
+                "--model they were registered with, or register them again with this model"
             )
         lsh = ChunkLSH(self.settings.minhash, self.settings.lsh_threshold)
         for work_id, art in self.registry.iter_artifacts(MINHASH_KIND, self.settings.minhash.key):
@@ -144,7 +142,8 @@ class Scanner:
         view = self.view
         n = len(vectors)
         sample = vectors[np.unique(np.linspace(0, n - 1, min(n, s.vote_sample)).astype(int))] if n else vectors
-        found = {c.work_id: c for c in view.index.vote(sample, k=s.vote_neighbours, top=s.candidates)}
+        stride = n / max(len(sample), 1)
+        found = {c.work_id: c for c in view.index.vote(sample, k=s.vote_neighbours, top=s.candidates, stride=stride)}
         if len(view.lsh):
             signatures = [c.minhash for c in sign_chunks(canonical_lines(flat), s.minhash)]
             for c in view.lsh.candidates(signatures, top=s.candidates):

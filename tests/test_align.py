@@ -8,16 +8,30 @@ RNG = np.random.default_rng(7)
 S = AlignSettings()
 
 
+D = 96
+COMMON = RNG.normal(size=D)  # e5-like: every line shares a large common direction (cosines in a narrow band)
+
+
 def unit(x):
     return x / np.linalg.norm(x, axis=1, keepdims=True)
 
 
-def noisy(v, noise=0.6):
-    return unit(v + noise * RNG.normal(size=v.shape) / np.sqrt(v.shape[1]) * np.sqrt(v.shape[1]) / 4)
+def specific(n):
+    return RNG.normal(size=(n, D)) / np.sqrt(D) * np.linalg.norm(COMMON) * 0.5
 
 
-def background(n, d=96):
-    return unit(RNG.normal(size=(n, d)))
+def lines(parts):
+    return unit(COMMON + parts)
+
+
+def background(n):
+    return lines(specific(n))
+
+
+def noisy(v):
+    """A translation of lines v: the same specific meaning, blurred."""
+    parts = v / np.linalg.norm(v, axis=1, keepdims=True) * np.linalg.norm(COMMON) - COMMON
+    return lines(parts + 0.6 * specific(len(v)))
 
 
 def test_a_copy_aligns_as_one_diagonal_block():

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from dockguard.errors import InputError, ParseError
+from dockguard.errors import InputError, ParseError, UnsupportedFormat
 from dockguard.formats.episodes import order_members
 from dockguard.formats.limits import check_size, describe_size, read_limited
 
@@ -64,6 +65,8 @@ def zip_members(path: Path | str, data: bytes, max_bytes: int) -> Iterator[Membe
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
         raise ParseError(path, f"not a readable zip archive (truncated or corrupt): {exc}") from exc
+    except NotImplementedError as exc:  # a zip version or feature Python cannot read
+        raise UnsupportedFormat(path, f"unsupported zip archive: {exc}") from exc
     with archive:
         infos = check_zip(archive, path, max_bytes)
         wanted = {info.filename: info for info in infos if is_script_name(info.filename)}
@@ -126,10 +129,12 @@ def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path | st
                         path, f"zip member {info.filename!r} inflates past its declared size: refused"
                     )
                 chunks.append(chunk)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
         raise ParseError(
             path, f"cannot read zip member {info.filename!r} (truncated or corrupt): {exc}"
         ) from exc
+    except NotImplementedError as exc:  # a compression method Python cannot read
+        raise UnsupportedFormat(path, f"cannot read zip member {info.filename!r}: {exc}") from exc
     except RuntimeError as exc:  # an encrypted member without a password
         raise InputError(path, f"cannot read zip member {info.filename!r}: {exc}") from exc
     data = b"".join(chunks)

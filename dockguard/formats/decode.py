@@ -59,6 +59,7 @@ _PLAUSIBLE = 0.9
 # "a handful of bad bytes": replacement characters allowed in a lenient decode
 _LENIENT_MIN_BAD = 8
 _LENIENT_BAD_SHARE = 0.005
+_JUDGED_CHARS = 200_000
 _ALLOWED_CONTROLS = frozenset("\t\n\r\f\v\x1b")
 
 
@@ -120,9 +121,23 @@ def _decode_nul_heavy(data: bytes, path: object) -> tuple[str, str]:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        if "\x00" not in text and _printable_share(text) >= 0.98:
+        if "\x00" not in text and _printable_share(text) >= 0.98 and _plausible_wide_text(text):
             return text, encoding
     raise UnsupportedFormat(path, "binary file (NUL bytes), not text")
+
+
+def _plausible_wide_text(text: str) -> bool:
+    """UTF-16 found by its NULs must read as text: ASCII and Chinese, Latin-1, or one alphabet with spaces.
+
+    Printable alone is not enough: any byte pairs make printable UTF-16 (`\x00\x01\x02\xff` -> Ā＂).
+    """
+    if _utf16_plausibility(text) >= 0.95:
+        return True
+    sample = _judged(text)
+    if sum(1 for ch in sample if ord(ch) < 0x100) >= 0.9 * len(sample):
+        return True
+    spaces = sum(1 for ch in sample if ch.isspace())
+    return spaces >= 0.02 * len(sample) and _looks_like_one_script(sample)
 
 
 def _best_strict_cjk(data: bytes) -> _Candidate | None:
@@ -236,6 +251,7 @@ def _bad_count_ok(text: str) -> bool:
 
 
 def _printable_share(text: str) -> float:
+    text = _judged(text)
     if not text:
         return 0.0
     bad = 0
@@ -255,7 +271,7 @@ def cjk_plausibility(text: str) -> float | None:
     """
     judged = 0
     plausible = 0
-    for ch in text:
+    for ch in _judged(text):
         if ch.isascii() or ch.isspace():
             continue
         judged += 1
@@ -265,6 +281,7 @@ def cjk_plausibility(text: str) -> float | None:
 
 
 def _utf16_plausibility(text: str) -> float:
+    text = _judged(text)
     if not text:
         return 0.0
     good = 0
@@ -337,3 +354,11 @@ _EAST_ASIAN_SCRIPTS = frozenset({"CJK", "HIRAGANA", "KATAKANA", "HANGUL", "FULLW
 
 def _sample(text: str, limit: int) -> Iterable[str]:
     return text if len(text) <= limit else text[:limit]
+
+
+def _judged(text: str) -> str:
+    """The part of a decoding that plausibility is judged on: enough to tell, bounded for big files."""
+    if len(text) <= _JUDGED_CHARS:
+        return text
+    half = _JUDGED_CHARS // 2
+    return text[:half] + text[-half:]

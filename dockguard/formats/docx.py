@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 
 from dockguard.errors import ParseError
 from dockguard.formats.archive import check_zip
@@ -15,7 +16,7 @@ def docx_text(data: bytes, file: str, max_bytes: int) -> str:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             # a .docx is a zip: the same bomb checks apply before python-docx inflates it
             check_zip(archive, file, max_bytes)
-    except zipfile.BadZipFile as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
         raise ParseError(file, f"not a readable .docx (truncated or corrupt zip): {exc}") from exc
     import docx
     from docx.opc.exceptions import OpcError
@@ -31,7 +32,18 @@ def docx_text(data: bytes, file: str, max_bytes: int) -> str:
                         lines.extend(p.text for p in cell.paragraphs)
             else:
                 lines.append(block.text)
-    except (OpcError, LxmlError, zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError) as exc:
+    except NotImplementedError as exc:
+        raise ParseError(file, f"not a readable .docx (unsupported zip feature): {exc}") from exc
+    except (
+        OpcError,
+        LxmlError,
+        zipfile.BadZipFile,
+        zlib.error,
+        KeyError,
+        ValueError,
+        OSError,
+        EOFError,
+    ) as exc:
         # LxmlError: a broken XML part inside an intact zip
         raise ParseError(file, f"not a readable .docx: {exc}") from exc
     return "\n".join(lines)

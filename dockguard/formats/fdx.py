@@ -82,7 +82,7 @@ def read_fdx(data: bytes, file: str) -> tuple[EpisodeDraft, ...]:
         ) from exc
     except SAXException as exc:
         raise ParseError(file, f"malformed XML: {exc}") from exc
-    except (ValueError, UnicodeError) as exc:
+    except (ValueError, UnicodeError, LookupError) as exc:  # LookupError: an unknown declared encoding
         raise ParseError(file, f"unreadable XML: {exc}") from exc
     if handler.root != "FinalDraft":
         raise ParseError(file, f"not a Final Draft document (root element <{handler.root}>)")

@@ -1,7 +1,8 @@
 """Language of a script's text, by writing system first and then by the frequent words of each language.
 
 Pure heuristics, good enough to pick a normalizer and to label a work: Hangul -> ko, kana -> ja,
-Thai -> th, Han -> zh-Hans or zh-Hant (decided by which way OpenCC would change the characters), and
+Thai -> th, Han -> zh-Hans or zh-Hant (decided by which way OpenCC's character tables would change
+the characters), and
 Latin-script languages by the share of their stop words among the text's words.
 """
 
@@ -10,7 +11,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
-from functools import lru_cache
+
+from dockguard.formats.zh_convert import changes_to_simplified, changes_to_traditional
 
 UNDETERMINED = "und"
 _SAMPLE_CHARS = 60_000
@@ -138,31 +140,9 @@ def _chinese_variant(text: str) -> str:
     han = Counter(ch for ch in text if "\u4e00" <= ch <= "\u9fff")
     if sum(han.values()) > _HAN_SAMPLE:
         han = Counter(dict(han.most_common(3000)))
-    traditional = 0
-    simplified = 0
-    for ch, n in han.items():
-        if _to_simplified(ch) != ch:
-            traditional += n
-        if _to_traditional(ch) != ch:
-            simplified += n
+    traditional = sum(n for ch, n in han.items() if changes_to_simplified(ch))
+    simplified = sum(n for ch, n in han.items() if changes_to_traditional(ch))
     return "zh-Hant" if traditional > simplified else "zh-Hans"
-
-
-@lru_cache(maxsize=8192)
-def _to_simplified(ch: str) -> str:
-    return _converter("t2s").convert(ch)
-
-
-@lru_cache(maxsize=8192)
-def _to_traditional(ch: str) -> str:
-    return _converter("s2t").convert(ch)
-
-
-@lru_cache(maxsize=2)
-def _converter(config: str):  # type: ignore[no-untyped-def]
-    from opencc import OpenCC
-
-    return OpenCC(config)
 
 
 def _latin_language(text: str) -> str:

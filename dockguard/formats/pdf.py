@@ -23,7 +23,7 @@ def _page_text(page: Any) -> str:
 def pdf_text(data: bytes, file: str) -> str:
     """The text of a PDF's text layer, pages joined by newlines."""
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError, PdfStreamError
+    from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError, WrongPasswordError
 
     # pypdf logs every recoverable oddity of real-world PDFs as a warning; they are not the user's problem
     logging.getLogger("pypdf").setLevel(logging.ERROR)
@@ -34,15 +34,17 @@ def pdf_text(data: bytes, file: str) -> str:
         pages = [_page_text(page) for page in reader.pages]
     except UnsupportedFormat:
         raise
+    except (FileNotDecryptedError, WrongPasswordError, DependencyError) as exc:
+        raise UnsupportedFormat(file, f"encrypted PDF that cannot be opened: {exc}") from exc
     except (
-        PdfReadError,
-        PdfStreamError,
+        PyPdfError,
         ValueError,
         KeyError,
         TypeError,
         AttributeError,
         OSError,
         EOFError,
+        RecursionError,
     ) as exc:
         raise ParseError(file, f"not a readable PDF (truncated or corrupt): {exc}") from exc
     text = "\n".join(pages)

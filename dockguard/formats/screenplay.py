@@ -31,13 +31,22 @@ _HEADING = re.compile(
 )
 _HEADING_LOOSE = re.compile(r"^(?:int|ext|est|i/e|int\./ext|int/ext)\.\s*\S", re.IGNORECASE)
 _BRACKETED = re.compile(r"^[\[(](?P<inner>.*)[\])]$")
-_BARE_SCENE = re.compile(r"^(?:scene|location)\s*:\s*(?P<place>.*)$", re.IGNORECASE)
+# the word for "scene" in the transcripts' languages: Scene 1. …, [Escena: …], Adegan 3: …
+_SCENE_WORD = r"(?:scene|escena|cena|sc[eè]ne|szene|scena|adegan|c[ảa]nh)"
+_BARE_SCENE = re.compile(
+    rf"^{_SCENE_WORD}\s*(?:\d+[a-z]?\s*[.:\-–]|[:\-–])\s*(?P<place>.*)$|^{_SCENE_WORD}\s*\d*\s*$",
+    re.IGNORECASE,
+)
+_EPISODE = re.compile(
+    r"^(?:episode|episodio|epis[óo]dio|[ée]pisode|episod|folge|t[ậa]p)\s+(?P<n>\d{1,4})\s*$", re.IGNORECASE
+)
 # `(At Monica and Rachel's)`: a transcript's scene change written as a stage direction
 _PLACE_ASIDE = re.compile(
     r"^\((?P<place>(?:At|Back at|Back in|Back to|Cut to|Meanwhile,? at|Later,? at|Outside)\b[^()]{1,60})\)$"
 )
 _SCENE_LABEL = re.compile(
-    r"^(?:scene|cut to|cuts to|flashback to|scene change)\s*[:\-–]?\s*(?P<place>.*)$", re.IGNORECASE
+    rf"^(?:{_SCENE_WORD}|cut to|cuts to|flashback to|scene change)\s*\d*\s*[:\-–.]?\s*(?P<place>.*)$",
+    re.IGNORECASE,
 )
 _SCENE_BREAK = re.compile(r"^(?:[~*=\-_#]\s*){3,}$")
 _CREDIT = re.compile(
@@ -83,6 +92,12 @@ def read_screenplay(lines: Sequence[SourceLine], file: str, *, fountain: bool) -
             if scene_heading(line, fountain=fountain) is None and match_name_colon(line) is None:
                 asm.start_scene(line, location)
                 continue
+        episode = _EPISODE.match(line)
+        if episode is not None:
+            asm.start_episode(int(episode.group("n")), line)
+            speaker = None
+            previous_blank, previous_dialogue = True, False
+            continue
         heading = scene_heading(line, fountain=fountain)
         if heading is not None:
             if heading:
@@ -162,7 +177,7 @@ def scene_heading(line: str, *, fountain: bool) -> str | None:
     bare = _BARE_SCENE.match(line)
     if bare is not None:
         # `Scene:` alone: the place is on the next line (see read_screenplay)
-        return bare.group("place").strip(" .")
+        return (bare.group("place") or "").strip(" .")
     aside = _PLACE_ASIDE.match(line)
     if aside is not None:
         return aside.group("place").strip(" .")
@@ -176,7 +191,7 @@ def scene_heading(line: str, *, fountain: bool) -> str | None:
     # `[00:48, EXT. PARK - NIGHT]`: a timestamped heading in a fan transcript
     inner_place = _TIMESTAMP_HEAD.sub("", inner)
     if _HEADING.match(inner_place) or _HEADING_LOOSE.match(inner_place):
-        return inner
+        return inner_place
     return None
 
 

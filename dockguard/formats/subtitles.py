@@ -12,6 +12,7 @@ breaks reliably enough to invent scenes from.)
 from __future__ import annotations
 
 import re
+import warnings
 
 from dockguard.errors import ParseError
 from dockguard.formats.assembly import EpisodeDraft, ScriptAssembler
@@ -37,8 +38,11 @@ def read_subtitles(text: str, file: str, fmt: str) -> tuple[EpisodeDraft, ...]:
         # pysubs2 drops WebVTT voice tags; keep the speaker as a `Name: ` prefix
         text = _VTT_VOICE.sub(lambda m: f"{m.group(1).strip()}: ", text)
     try:
-        subs = pysubs2.SSAFile.from_string(text, format_=fmt)
-    except (pysubs2.exceptions.Pysubs2Error, ValueError, KeyError, IndexError) as exc:
+        with warnings.catch_warnings():
+            # pysubs2 warns for each style field it has to default; the cues are what matter here
+            warnings.simplefilter("ignore", RuntimeWarning)
+            subs = pysubs2.SSAFile.from_string(text, format_=fmt)
+    except (pysubs2.exceptions.Pysubs2Error, ValueError, KeyError, IndexError, TypeError) as exc:
         raise ParseError(file, f"malformed {fmt} subtitles: {exc}") from exc
     asm = ScriptAssembler()
     cues = 0

@@ -35,5 +35,5 @@ def summarize(script: Script) -> dict[str, Any]:
         "lines_by_kind": {kind.value: kinds.get(kind, 0) for kind in LineKind},
         "speakers": [{"name": name, "lines": count} for name, count in speakers.most_common(TOP_SPEAKERS)],
         "speaker_count": len(speakers),
-        "total_lines": len(lines),
+        "lines": len(lines),
     }

@@ -12,11 +12,12 @@ from functools import lru_cache
 from pathlib import Path
 
 
-@lru_cache(maxsize=1)
-def _table() -> dict[int, str]:
+@lru_cache(maxsize=2)
+def _table(name: str = "TSCharacters.txt") -> dict[int, str]:
+    """OpenCC's one-character mappings: TSCharacters (Traditional -> Simplified) or STCharacters."""
     import opencc
 
-    path = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
+    path = Path(opencc.__file__).parent / "dictionary" / name
     table: dict[int, str] = {}
     for row in path.read_text(encoding="utf-8").splitlines():
         source, _, targets = row.partition("\t")
@@ -29,3 +30,13 @@ def _table() -> dict[int, str]:
 def simplified_view(text: str) -> str:
     """`text` with Traditional characters mapped to Simplified; always the same length."""
     return text.translate(_table())
+
+
+def changes_to_simplified(ch: str) -> bool:
+    """A Traditional form (說): OpenCC t2s would change it."""
+    return ord(ch) in _table("TSCharacters.txt")
+
+
+def changes_to_traditional(ch: str) -> bool:
+    """A Simplified form (说): OpenCC s2t would change it."""
+    return ord(ch) in _table("STCharacters.txt")

@@ -48,6 +48,10 @@ _SEPARATORS = frozenset(" \t\u3000，,、/／\\|·.．:：-—–－")
 _WINDOW_STOPS = frozenset('。！？!?△▲【［[“"（(')
 _HEADING_WINDOW = 32
 _CLUSTER_GAP = 8
+_SQUARE_ASIDE = re.compile(r"^[\[［]([^\[\]［］]+)[\]］]$")
+_PLACE_ENDINGS = frozenset(
+    "家里屋室厅房院街路店楼馆校园村口门边上下内外处场站厂所局间中堂庙殿府宫台桥河山林田坡岸湖海港镇城区巷铺摊车船"
+)
 _LEADING_JUNK = " \t\u3000，,。.、：:;；—-－–·"
 _QUOTES = (("“", "”"), ("「", "」"), ("『", "』"), ('"', '"'), ("‘", "’"))
 _BARE_HEADING = re.compile(
@@ -150,6 +154,11 @@ def _emit(
         pending.active = False
         if alone and _BARE_HEADING.match(piece.view.strip()):
             asm.start_scene(piece.text.strip(), location)
+            return
+        bracketed = _SQUARE_ASIDE.match(piece.text.strip())
+        if bracketed is not None:
+            # [远处传来鞭炮声] alone: a stage direction
+            asm.add(Line(bracketed.group(1).strip(), LineKind.ACTION, location))
             return
         _narration(piece.text, location, asm)
         return
@@ -262,7 +271,11 @@ def _bracket(piece: _Piece, location: Location, asm: ScriptAssembler) -> None:
     inner, closed, after = body.partition(closer)
     inner = inner.strip()
     if len(inner) <= 12 and not re.search("[，,。！？!?、]", inner):
-        asm.start_scene(inner, location)
+        if _looks_like_place(piece.view.strip()[1:].partition(closer)[0].strip()):
+            asm.start_scene(inner, location)
+        else:
+            # 【窗外雷声】 【音乐】: a sound or effect, not a place
+            asm.add(Line(inner, LineKind.NOTE, location))
     else:
         head, _, rest = inner.partition(" ")
         if head and len(head) <= 6 and rest.strip() and not re.search("[，,。！？!?、]", head):
@@ -272,6 +285,11 @@ def _bracket(piece: _Piece, location: Location, asm: ScriptAssembler) -> None:
             _narration(inner, location, asm)
     if closed and after.strip():
         _narration(after, location, asm)
+
+
+def _looks_like_place(text: str) -> bool:
+    """家里, 晶晶卧室, 学校门口 end in a place word; 窗外雷声 or 音乐 do not."""
+    return bool(text) and (text[-1] in _PLACE_ENDINGS or bool(_TIME.search(text[-2:])))
 
 
 def _narration(text: str, location: Location, asm: ScriptAssembler) -> None:

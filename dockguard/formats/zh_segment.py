@@ -13,6 +13,7 @@ original line too (zh_convert keeps the length).
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from enum import Enum
@@ -57,12 +58,15 @@ class Unit:
 _B = f"(?:^|(?<=[{BOUNDARY}]))"
 _NUM = f"(?:[0-9０-９]+|[{ZH_NUMERAL_CHARS}]+)"
 _EPISODE = re.compile(
-    f"第\\s*(?P<n>{_NUM})\\s*[集话](?!团)|{_B}(?:EP|Ep|ep)\\s*\\.?\\s*(?P<e>[0-9]{{1,3}})(?![0-9])"
+    # not 第三集 完 (an episode's end) nor 第一集团 (a company)
+    f"第\\s*(?P<n>{_NUM})\\s*[集话](?!团|\\s*[完终])|{_B}(?:EP|Ep|ep)\\s*\\.?\\s*(?P<e>[0-9]{{1,3}})(?![0-9])"
     f"|{_B}Episode\\s*(?P<f>[0-9]{{1,3}})(?![0-9])"
 )
 _SCENE_MARKERS = (
     re.compile(f"{_B}第\\s*{_NUM}\\s*[场幕](?![景])"),
-    re.compile(f"{_B}场景\\s*{_NUM}?\\s*[：:、.．]?"),
+    re.compile(f"{_B}场景\\s*[：:]"),
+    # 场景 with a number is distinctive enough to need no boundary: `…二十岁场景一：…`
+    re.compile(f"场景\\s*{_NUM}\\s*[：:、.．\\s]?"),
     re.compile(f"{_B}场\\s*[：:]\\s*[0-9０-９]+"),
     re.compile(f"{_B}剧情\\s*[0-9０-９]+"),
     re.compile(f"{_B}NO\\s*[-.．]?\\s*[0-9]{{1,3}}\\s*[：:]?"),
@@ -76,7 +80,7 @@ _NOTE_LABELS = (
     "字幕|备注|注|道具|服装|音乐|音效|背景音乐|片头|片尾|幕启|幕落|台景|布景|舞台|梗概|故事梗概|剧情梗概|剧情简介|"
     "故事简介|简介|故事大纲|大纲|编剧|导演|作者"
 )
-_CAST_LABELS = "人物表|人物介绍|主要人物|出场人物|登场人物|人物|演员表|角色"
+_CAST_LABELS = "人物表|人物介绍|主要人物|出场人物|登场人物|人物|出场|演员表|角色"
 _VOICE_LABELS = "内心独白|画外音|旁白|解说|独白|心声|OS|VO"
 _CAMERA_LABELS = "大全景|特写|近景|中景|远景|全景|空镜|镜头|画面|镜[一二三四五六七八九十0-9]+"
 _LABEL = re.compile(
@@ -100,7 +104,7 @@ _GLUED_MIN_LINE = 150
 def segment_line(line: str, speakers: SpeakerSet) -> list[Unit]:
     """Cut one physical line (its Simplified view) into units, in order."""
     breaks = _marker_breaks(line)
-    heads = [(b.start, b.content_start) for b in breaks]
+    heads = _Heads([(b.start, b.content_start) for b in breaks])
     breaks += _cue_breaks(line, speakers, heads)
     breaks += _spaced_cue_breaks(line, speakers)
     breaks = _dedupe(breaks)
@@ -146,17 +150,36 @@ def _marker_breaks(line: str) -> list[Unit]:
     return breaks
 
 
-def _inside(pos: int, heads: list[Span]) -> bool:
-    return any(start <= pos < end for start, end in heads)
+class _Heads:
+    """The marker spans of a line, merged and sorted, so "is this offset inside one?" is a bisect.
+
+    (A run-on script is one line of 100 000 characters or more: a linear scan per colon is quadratic.)
+    """
+
+    def __init__(self, spans: list[Span]) -> None:
+        merged: list[list[int]] = []
+        for start, end in sorted(spans):
+            if end <= start:
+                continue
+            if merged and start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        self._starts = [start for start, _ in merged]
+        self._ends = [end for _, end in merged]
+
+    def __contains__(self, pos: int) -> bool:
+        i = bisect.bisect_right(self._starts, pos) - 1
+        return i >= 0 and pos < self._ends[i]
 
 
-def _cue_breaks(line: str, speakers: SpeakerSet, heads: list[Span]) -> list[Unit]:
+def _cue_breaks(line: str, speakers: SpeakerSet, heads: _Heads) -> list[Unit]:
     """A break at each `名字：` / `名字（笑）：` whose name the file accepts as a speaker."""
     out: list[Unit] = []
     glued_ok = len(line) >= _GLUED_MIN_LINE
     for colon in _COLON.finditer(line):
         c = colon.start()
-        if _inside(c, heads):
+        if c in heads:
             continue
         end = _skip_space_back(line, c)
         note: Span | None = None
@@ -167,7 +190,7 @@ def _cue_breaks(line: str, speakers: SpeakerSet, heads: list[Span]) -> list[Unit
             note = (opener + 1, end - 1)
             end = _skip_space_back(line, opener)
         found = _name_before(line, end, speakers, glued_ok)
-        if found is None or _inside(found[0], heads):
+        if found is None or found[0] in heads:
             continue
         start, name_end = found
         notes = tuple(span for span in ((name_end, end), note) if span is not None and span[1] > span[0])
@@ -235,14 +258,14 @@ def _spaced_cue_breaks(line: str, speakers: SpeakerSet) -> list[Unit]:
 def _paren_breaks(line: str, breaks: list[Unit]) -> list[Unit]:
     """A (parenthetical) is a unit of its own when only another break or the line end follows it."""
     starts = {b.start for b in breaks}
-    heads = [(b.start, b.content_start) for b in breaks]
+    heads = _Heads([(b.start, b.content_start) for b in breaks])
     # right after a speaker label or a label, a parenthetical is that line's note
-    note_slots = [b.content_start for b in breaks if b.kind in (UnitKind.CUE, UnitKind.LABEL)]
+    note_slots = sorted(b.content_start for b in breaks if b.kind in (UnitKind.CUE, UnitKind.LABEL))
     out: list[Unit] = []
     i = 0
     n = len(line)
     while i < n:
-        if line[i] not in _OPENERS or _inside(i, heads):
+        if line[i] not in _OPENERS or i in heads:
             i += 1
             continue
         group_start = i
@@ -257,7 +280,8 @@ def _paren_breaks(line: str, breaks: list[Unit]) -> list[Unit]:
         if j == group_start:
             i += 1
             continue
-        after_label = any(slot <= group_start and not line[slot:group_start].strip() for slot in note_slots)
+        slot = bisect.bisect_right(note_slots, group_start) - 1
+        after_label = slot >= 0 and not line[note_slots[slot] : group_start].strip()
         if (j >= n or j in starts) and not after_label:
             out.append(Unit(UnitKind.PAREN, group_start, group_start, group_start))
         i = j

@@ -33,7 +33,7 @@ TIME_WORDS = frozenset(
 # clause with a colon in narration
 STRUCTURE_LABELS = (
     frozenset(
-        """时间 地点 时间地点 人物 人 出场人物 主要人物 人物表 人物介绍 登场人物 角色 演员 演员表 演员数 场景 场 景 场次 场地
+        """时间 地点 时间地点 人物 人 出场 出场人物 主要人物 人物表 人物介绍 登场人物 角色 演员 演员表 演员数 场景 场 景 场次 场地
     地 时 道具 服装 化妆 音乐 音效 背景 背景音乐 字幕 画面 镜头 特写 近景 中景 远景 全景 大全景 空镜 切 闪回 片头 片尾
     片名 剧名 剧本 剧情 梗概 故事梗概 剧情梗概 剧情简介 故事简介 故事大纲 大纲 简介 主题 编剧 导演 作者 原著 备注 注
     注意 说明 提示 幕启 幕落 台景 舞台 布景 季节 天气 气氛 日期 内容 剧本内容 正文 剧本正文 序幕 尾声 引子 楔子 题记
@@ -66,7 +66,7 @@ _LABEL_PARTS = (
 # labels that introduce narration rather than a character's line
 VOICE_LABELS = frozenset("旁白 画外音 解说 独白 内心独白 心声 OS VO".split())
 CAMERA_LABELS = frozenset("特写 近景 中景 远景 全景 大全景 空镜 镜头 画面 切 闪回".split())
-CAST_LABELS = frozenset("人物 人 出场人物 主要人物 人物表 人物介绍 登场人物 角色 演员 演员表".split())
+CAST_LABELS = frozenset("人物 人 出场 出场人物 主要人物 人物表 人物介绍 登场人物 角色 演员 演员表".split())
 _KIN = re.compile(
     "(?:母亲|父亲|妈妈|爸爸|妈|爸|爹|娘|母|父|哥哥|姐姐|弟弟|妹妹|哥|姐|弟|妹|妻子|丈夫|妻|夫|媳妇|老婆|老公|儿子|女儿|"
     "奶奶|爷爷|姥姥|姥爷|外婆|外公|婶|叔|姨|舅|嫂|姑|家的|媳|太太|先生|小姐|女士)$"
@@ -88,7 +88,7 @@ _CANDIDATE = re.compile(
     f"(?:^|(?<=[{BOUNDARY.replace('，,、', '')}]))(?P<name>[{NAME_CHARS}]{{1,8}}|[{HAN}](?: [{HAN}]){{1,3}})\\s*(?:{NOTE})?\\s*{COLON}"
 )
 _SPACED = re.compile(f"(?:^|(?<=[\\s\u3000]))(?P<name>[{HAN}](?: [{HAN}]){{1,2}})(?=[\\s\u3000])")
-_CAST_LIST = re.compile(f"(?:人物表|人物介绍|主要人物|出场人物|登场人物|人物|演员表|角色)\\s*{COLON}?")
+_CAST_LIST = re.compile(f"(?:人物表|人物介绍|主要人物|出场人物|登场人物|人物|出场|演员表|角色)\\s*{COLON}?")
 
 
 def normalize_name(raw: str) -> str:
@@ -107,7 +107,8 @@ def is_plausible_name(name: str) -> bool:
         return False
     if len(name) > 1 and name[0] in _PRONOUN_START:
         return False
-    if len(name) >= 3 and (any(ch in _NOT_IN_NAMES for ch in name) or name.endswith("地")):
+    # 小声地, 嘀咕声: how something is said or heard, not who says it
+    if len(name) >= 3 and (any(ch in _NOT_IN_NAMES for ch in name) or name.endswith(("地", "声"))):
         return False
     if len(name) > 2 and any(part in name for part in _LABEL_PARTS):
         return False

@@ -7,6 +7,7 @@ one seam to swap for an approximate index (HNSW, IVF) on a large registry: calle
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -29,6 +30,8 @@ class LineVectorIndex:
         self.owner = np.concatenate([np.full(len(m), w, dtype=np.int32) for w, m in enumerate(mats)]) if mats else np.zeros(0, np.int32)
         self.matrix = np.concatenate(mats) if mats else np.zeros((0, 1), np.float32)
         self.block_rows = block_rows
+        sizes = np.array([len(m) for m in mats], dtype=np.int64)
+        self.starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]) if mats else np.zeros(0, np.int64)
 
     def __len__(self) -> int:
         return len(self.matrix)
@@ -55,22 +58,36 @@ class LineVectorIndex:
         order = np.argsort(-best_s, axis=1)
         return np.take_along_axis(best_s, order, axis=1), np.take_along_axis(best_i, order, axis=1)
 
-    def vote(self, queries: np.ndarray, k: int = 20, top: int = 10) -> list[Candidate]:
-        """Works ranked by how many release lines find a neighbour there clearly above their usual
-        neighbourhood (margin over the mean of the line's k neighbours)."""
+    def vote(self, queries: np.ndarray, k: int = 10, top: int = 10, window: int = 3, stride: float = 1.0) -> list[Candidate]:
+        """Works ranked by chained neighbour hits: a release line's neighbour in a work counts only
+        when a following release line (within `window` queries) has a neighbour a little further on
+        in the same work, as consecutive lines of a copied passage do. Generic lines match lines
+        scattered over many works, so they cancel out, and a passage copied into other material
+        still ranks its original first. `queries` are release lines in order, `stride` release
+        lines apart on average (a sample)."""
         scores, ids = self.search(queries, k)
         if scores.size == 0:
             return []
-        margins = scores - scores.mean(axis=1, keepdims=True)
+        full = self.search(queries, max(k, 20))[0] if k < 20 else scores
+        margins = np.maximum(scores - full.mean(axis=1, keepdims=True), 0.0)
         owners = self.owner[ids]
+        positions = ids - self.starts[owners]
+        reach = int(2 * window * max(stride, 1.0)) + 6  # how far the original may advance meanwhile
+        hits: dict[int, list[tuple[int, int, float]]] = defaultdict(list)
+        for row in range(len(queries)):
+            for col in range(ids.shape[1]):
+                hits[int(owners[row, col])].append((row, int(positions[row, col]), float(margins[row, col])))
         votes = np.zeros(len(self.work_ids))
-        for row_m, row_o in zip(margins, owners, strict=True):
-            seen: set[int] = set()
-            for m, o in zip(row_m, row_o, strict=True):
-                if m <= 0:
-                    break
-                if o not in seen:  # each release line votes once per work, with its best margin
-                    seen.add(int(o))
-                    votes[o] += m
+        for work, found in hits.items():
+            found.sort()
+            total = 0.0
+            for a, (row, pos, margin) in enumerate(found):
+                for row2, pos2, _ in found[a + 1 :]:
+                    if row2 - row > window:
+                        break
+                    if row2 > row and 0 < pos2 - pos <= reach:
+                        total += margin + 0.01
+                        break
+            votes[work] = total
         ranked = np.argsort(-votes)[:top]
         return [Candidate(self.work_ids[w], float(votes[w]), "vectors") for w in ranked if votes[w] > 0]

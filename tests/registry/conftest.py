@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from registry_samples import StepClock
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
@@ -25,6 +24,8 @@ from sqlalchemy.schema import CreateSchema, DropSchema
 
 from dockguard.registry import Registry, redact_url
 from dockguard.registry.url import sqlite_url
+
+from .registry_samples import StepClock
 
 ROOT = Path(__file__).resolve().parents[2]
 START_SCRIPT = ROOT / "scripts" / "start_test_postgres.sh"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from registry_samples import sample_work
-
 from dockguard.errors import AlreadyRegistered
 from dockguard.registry import Registry
+
+from .registry_samples import sample_work
 
 
 def register(url: str, work_ids: list[str], variant: str | None, start: Any, results: Any) -> None:

@@ -5,15 +5,15 @@ from __future__ import annotations
 import multiprocessing
 from typing import Any
 
-from registry_samples import sample_work
-from registry_workers import register
-
 from dockguard.registry import Registry, content_hash
+
+from .registry_samples import sample_work
+from .registry_workers import register
 
 # forkserver: each worker is a clean process (no state inherited from pytest), as two CLI invocations
 # would be, yet starts fast because the server has imported the registry once for the session
 _SPAWN = multiprocessing.get_context("forkserver")
-_SPAWN.set_forkserver_preload(["registry_workers"])
+_SPAWN.set_forkserver_preload([register.__module__])
 
 
 def run_workers(url: str, jobs: list[tuple[list[str], str | None]]) -> list[tuple[str, Any]]:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 from hypothesis import given
-from registry_samples import sample_script, scripts
 
 from dockguard.model import Episode, Line, LineKind, Location, Scene, Script
 from dockguard.registry import canonical_text, content_hash
+
+from .registry_samples import sample_script, scripts
 
 
 def script_of(*lines: Line, split: bool = False) -> Script:

@@ -7,12 +7,13 @@ from dataclasses import replace
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from registry_samples import artifacts, sample_artifacts, sample_work, works
 
 from dockguard.errors import AlreadyRegistered, NotRegistered, RegistryError
 from dockguard.model import Line, LineKind, Location, Work
 from dockguard.registry import GENESIS_HASH, Artifact, Registry, content_hash
 from dockguard.registry import store as store_module
+
+from .registry_samples import artifacts, sample_artifacts, sample_work, works
 
 
 def registered(work: Work, at: str) -> Work:

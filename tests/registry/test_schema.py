@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from registry_samples import sample_work
 from sqlalchemy import Column, Connection, Integer, MetaData, Table, create_engine, inspect, select, update
 
 from dockguard.errors import RegistryError
 from dockguard.registry import Registry, code_schema_version
 from dockguard.registry import schema as schema_module
 from dockguard.registry.tables import SchemaVersionRow
+
+from .registry_samples import sample_work
 
 
 def stored_version(db_url: str) -> int | None:

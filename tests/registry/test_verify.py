@@ -7,12 +7,13 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from registry_samples import sample_artifacts, sample_work
 from sqlalchemy import delete, insert, update
 
 from dockguard.registry import Registry
 from dockguard.registry.receipts import receipt_hash
 from dockguard.registry.tables import LineRow, ReceiptRow, WorkRow
+
+from .registry_samples import sample_artifacts, sample_work
 
 Tamper = Callable[[Any], None]
 

@@ -1,0 +1,52 @@
+import pytest
+
+from dockguard.model import BlockSpan, Evidence, Rename, VerdictLevel
+from dockguard.verdict import FLAG_SCORE, REVIEW_SCORE, decide, score_of
+
+
+def evidence(strength=40.0, coverage_release=0.9, same_language=False, renames=(), order_kept=True):
+    return Evidence(
+        original_lines=150, release_lines=140, same_language=same_language, aligned_lines=int(strength),
+        coverage_original=0.9, coverage_release=coverage_release, longest_run=30, order_kept=order_kept,
+        strength=strength, exact_share=0.0, blocks=(BlockSpan((0, 100), (0, 100), int(strength)),), pairs=(),
+        renames=tuple(renames), scene_map=(),
+    )
+
+
+def test_score_is_monotone_and_zero_without_evidence():
+    assert score_of(0) == 0
+    assert score_of(5) < score_of(10) < score_of(50)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "level"),
+    [
+        ({"strength": 0.0}, VerdictLevel.CLEAR),
+        ({"same_language": True}, VerdictLevel.COPY),
+        ({}, VerdictLevel.TRANSLATED_COPY),
+        ({"renames": [Rename("character", "林霄", "Leo", 12, True)]}, VerdictLevel.LOCALIZED_COPY),
+        ({"renames": [Rename("place", "西湖", "West Lake", 4, True)]}, VerdictLevel.TRANSLATED_COPY),
+        ({"renames": [Rename("character", "林霄", "Lin Xiao", 12, False)]}, VerdictLevel.TRANSLATED_COPY),
+        ({"coverage_release": 0.3}, VerdictLevel.PARTIAL_COPY),
+    ],
+)
+def test_levels(kwargs, level):
+    assert decide(evidence(**kwargs)).level is level
+
+
+def test_review_sits_between_clear_and_flagged():
+    mid = (REVIEW_SCORE + FLAG_SCORE) / 2 * 2.0 * 2.302585
+    assert decide(evidence(strength=mid)).level is VerdictLevel.REVIEW
+
+
+def test_reasons_and_meaning_are_words():
+    v = decide(evidence(order_kept=False, renames=[Rename("character", "林霄", "Leo", 12, True)]))
+    text = " ".join(v.reasons)
+    assert "林霄 → Leo" in text and "different order" in text
+    assert "once in" in v.meaning or "never" in v.meaning
+
+
+def test_severity_order_for_fail_on():
+    assert VerdictLevel.LOCALIZED_COPY.reaches(VerdictLevel.PARTIAL_COPY)
+    assert VerdictLevel.COPY.reaches(VerdictLevel.LOCALIZED_COPY)
+    assert not VerdictLevel.REVIEW.reaches(VerdictLevel.PARTIAL_COPY)
