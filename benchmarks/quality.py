@@ -129,13 +129,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("case_dir", type=Path)
     ap.add_argument("--out", type=Path, default=Path("out/quality"))
-    ap.add_argument("--cache", type=Path, default=Path(".cache/bench-vectors.sqlite"), help="vector cache ('' for none)")
+    ap.add_argument("--cache", default=".cache/bench-vectors.sqlite", help="vector cache file ('' for none)")
     ap.add_argument("--limit", type=int, default=0, help="scan only the first N queries (quick look)")
     ap.add_argument("--jobs", type=int, default=1, help="processes scanning queries in parallel")
     ap.add_argument("--model", default=None, help="model name or folder [default: the built-in e5]")
     ap.add_argument("--device", default=None, help="cpu, cuda ... [default: CUDA when present]")
     a = ap.parse_args()
-    a.cache = a.cache if str(a.cache) else None
+    a.cache = Path(a.cache) if a.cache else None
     a.out.mkdir(parents=True, exist_ok=True)
     scorer = load_score_module(a.case_dir)
 
