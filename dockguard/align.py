@@ -139,8 +139,22 @@ def chain_blocks(anchors: list[Anchor], settings: AlignSettings) -> list[Block]:
     return blocks
 
 
-def align_vectors(release: np.ndarray, original: np.ndarray, settings: AlignSettings) -> Alignment:
-    """Align two scripts given their L2-normalised line vectors (rows in script order)."""
+def align_vectors(
+    release: np.ndarray,
+    original: np.ndarray,
+    settings: AlignSettings,
+    release_mask: np.ndarray | None = None,
+    original_mask: np.ndarray | None = None,
+) -> Alignment:
+    """Align two scripts given their L2-normalised line vectors (rows in script order).
+
+    Lines whose mask is False (no words: scene numbers, "……", "♪") take part in no anchor: two
+    scripts numbering their scenes 1, 2, 3 … agree line after line without sharing any writing.
+    """
     sim = release.astype(np.float32) @ original.astype(np.float32).T
+    if release_mask is not None:
+        sim[~release_mask, :] = -1.0
+    if original_mask is not None:
+        sim[:, ~original_mask] = -1.0
     anchors = find_anchors(sim, settings)
     return Alignment(tuple(chain_blocks(anchors, settings)), len(release), len(original))

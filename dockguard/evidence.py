@@ -7,6 +7,8 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from dockguard.align import Alignment
 from dockguard.model import (
     AlignedPair,
@@ -55,6 +57,11 @@ class FlatScript:
     @property
     def texts(self) -> list[str]:
         return [line.text for line in self.lines]
+
+    @property
+    def worded(self) -> np.ndarray:
+        """Lines with at least one letter; the others (scene numbers, "……", "♪") are no evidence."""
+        return np.array([any(c.isalpha() for c in line.text) for line in self.lines], dtype=bool)
 
 
 def _union_length(spans: Sequence[tuple[int, int]]) -> int:

@@ -140,8 +140,9 @@ class Scanner:
     def candidates(self, flat: FlatScript, vectors: np.ndarray) -> list[Candidate]:
         s = self.settings
         view = self.view
-        n = len(vectors)
-        sample = vectors[np.unique(np.linspace(0, n - 1, min(n, s.vote_sample)).astype(int))] if n else vectors
+        worded = vectors[flat.worded] if len(vectors) else vectors
+        n = len(worded)
+        sample = worded[np.unique(np.linspace(0, n - 1, min(n, s.vote_sample)).astype(int))] if n else worded
         stride = n / max(len(sample), 1)
         found = {c.work_id: c for c in view.index.vote(sample, k=s.vote_neighbours, top=s.candidates, stride=stride)}
         if len(view.lsh):
@@ -175,7 +176,9 @@ class Scanner:
     def _verify(self, work_id: str, flat: FlatScript, vectors: np.ndarray, language: str) -> Match:
         work, original, receipt_hash = self._work(work_id)
         start, end = self.view.offsets[work_id]
-        alignment = align_vectors(vectors, self.view.index.matrix[start:end], self.settings.align)
+        alignment = align_vectors(
+            vectors, self.view.index.matrix[start:end], self.settings.align, flat.worded, original.worded
+        )
         same = language_group(language) == language_group(work.language)
         evidence = build_evidence(original, flat, alignment, same)
         return Match(
@@ -196,7 +199,7 @@ def compare(original: Script, release: Script, embedder: Embedder, settings: Eng
     o, r = FlatScript.of(original), FlatScript.of(release)
     ov = embedder.embed(o.texts) if o.texts else np.zeros((0, embedder.dim), np.float32)
     rv = embedder.embed(r.texts) if r.texts else np.zeros((0, embedder.dim), np.float32)
-    alignment = align_vectors(rv, ov, settings.align)
+    alignment = align_vectors(rv, ov, settings.align, r.worded, o.worded)
     evidence = build_evidence(o, r, alignment, language_group(original.language) == language_group(release.language))
     return Match(
         work_id="",

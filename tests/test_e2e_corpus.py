@@ -78,3 +78,18 @@ def test_evidence_points_at_places_in_both_works(corpus_scan, corpus_releases):
         assert pair.original.where and pair.release.where
         if r["path"].endswith(".srt"):
             assert "@" in pair.release.where  # subtitle time
+
+
+def test_the_ci_check_blocks_a_localized_copy_and_passes_an_unrelated_work(corpus_db):
+    from click.testing import CliRunner
+
+    from dockguard.cli import main
+
+    releases = "corpus/releases/"
+    runner = CliRunner()
+    blocked = runner.invoke(main, ["scan", releases + "en/above_the_skyline.en.fdx", "--db", corpus_db,
+                                   "--fail-on", "localized-copy", "--format", "json"])
+    assert blocked.exit_code == 1, blocked.output
+    passed = runner.invoke(main, ["scan", releases + "unrelated/xihu_wusheng_ep04.en.fountain", "--db", corpus_db,
+                                  "--fail-on", "review", "--format", "json"])
+    assert passed.exit_code == 0, passed.output

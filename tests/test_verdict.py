@@ -14,8 +14,13 @@ def evidence(strength=40.0, coverage_release=0.9, same_language=False, renames=(
 
 
 def test_score_is_monotone_and_zero_without_evidence():
-    assert score_of(0) == 0
-    assert score_of(5) < score_of(10) < score_of(50)
+    assert score_of(0, 100, 100) == 0
+    assert score_of(5, 500, 500) <= score_of(10, 500, 500) < score_of(50, 500, 500)
+
+
+def test_the_same_strength_means_more_between_short_works():
+    # chance alignments grow with the number of line pairs (an E-value): 13 lines fully copied count
+    assert score_of(12, 31, 13) > score_of(12, 800, 800) + 3
 
 
 @pytest.mark.parametrize(
@@ -35,8 +40,11 @@ def test_levels(kwargs, level):
 
 
 def test_review_sits_between_clear_and_flagged():
-    mid = (REVIEW_SCORE + FLAG_SCORE) / 2 * 2.0 * 2.302585
-    assert decide(evidence(strength=mid)).level is VerdictLevel.REVIEW
+    levels = {decide(evidence(strength=x / 4)).level for x in range(0, 400)}
+    assert levels == {VerdictLevel.CLEAR, VerdictLevel.REVIEW, VerdictLevel.TRANSLATED_COPY}
+    scores = [decide(evidence(strength=x / 4)) for x in range(0, 400)]
+    review = [v.score for v in scores if v.level is VerdictLevel.REVIEW]
+    assert REVIEW_SCORE <= min(review) and max(review) < FLAG_SCORE
 
 
 def test_reasons_and_meaning_are_words():
