@@ -228,7 +228,7 @@ def register(
         total = sum(len(w.script.lines) for w in works)
         with _progress(total, "embedding lines", fmt == "text") as advance:
             receipts = register_works(registry, works, embedder, progress=advance) if works else []
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"work_id": r.work_id, "title": w.title, "owner": w.owner, "language": w.language, "lines": len(w.script.lines),
          "content_hash": r.content_hash, "registered_at": r.at, "receipt": r.hash}
         for w, r in zip(works, receipts, strict=True)

@@ -35,7 +35,9 @@ class FlatScript:
 
     @classmethod
     def of(cls, script: Script) -> FlatScript:
-        refs, lines, cast = [], [], dict.fromkeys(script.speakers)
+        refs: list[LineRef] = []
+        lines: list[Line] = []
+        cast = dict.fromkeys(script.speakers)
         for episode, scene, line in script.iter_lines():
             refs.append(
                 LineRef(

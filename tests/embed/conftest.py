@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,7 +17,6 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-from dockguard.embed import Embedder, build_default_model, load_embedder  # noqa: E402
 
 LONG_ZH = "".join(
     f"第{i}场，夜，林家老宅。林霄推门而入，雨水顺着他的风衣往下淌。苏晚晴站在楼梯口，手里攥着那封没寄出去的信。"
