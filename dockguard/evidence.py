@@ -21,7 +21,13 @@ from dockguard.model import (
     Script,
 )
 from dockguard.normalize import canonical_text, is_cjk_text
-from dockguard.renames import CHINESE_PLACES, release_proper_nouns, speaker_pairs, text_name_pairs
+from dockguard.renames import (
+    CHINESE_PLACES,
+    mined_name_pairs,
+    release_proper_nouns,
+    speaker_pairs,
+    text_name_pairs,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,12 +103,21 @@ def _renames(original: FlatScript, release: FlatScript, pairs: Sequence[AlignedP
     ]
     known = {r.original for r in out}
     original_names = set(original.cast) | set(CHINESE_PLACES)
-    for p in text_name_pairs([(x.original.text, x.release.text) for x in pairs], original_names, _release_names(release)):
+    texts = [(x.original.text, x.release.text) for x in pairs]
+    release_names = _release_names(release)
+    for p in text_name_pairs(texts, original_names, release_names):
         if p.original in known:
             continue
         kind = "character" if p.original in original.cast else p.kind
         out.append(Rename(kind, p.original, p.release, p.support, p.renamed))
         known.add(p.original)
+    if is_cjk_text("".join(original.texts[:200])) and not is_cjk_text("".join(release.texts[:200])):
+        # names the original's cast list does not give (subtitles have none), mined from the pairs
+        said = {r.release.casefold() for r in out}
+        candidates = [n for n in sorted(release_names | set(release.cast)) if n.casefold() not in said and n.isalpha()]
+        for p in mined_name_pairs(texts, candidates, known):
+            kind = "character" if p.release in release.cast or p.release.upper() in release.cast else p.kind
+            out.append(Rename(kind, p.original, p.release, p.support, p.renamed))
     return out
 
 

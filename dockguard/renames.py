@@ -165,3 +165,44 @@ def text_name_pairs(
         kind = "place" if a in CHINESE_PLACES else "name"
         out[a] = NamePair(kind, a, b, n, _is_renamed(a, b))
     return sorted(out.values(), key=lambda p: -p.support)
+
+
+_HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
+
+
+def mined_name_pairs(
+    pairs: Sequence[tuple[str, str]],
+    release_names: Iterable[str],
+    known: Iterable[str] = (),
+    min_support: int = 3,
+    min_dice: float = 0.5,
+) -> list[NamePair]:
+    """For a Chinese original without a cast list (subtitles name no speakers): each release name's
+    counterpart is the 2-4 character string of the original that occurs in the same aligned pairs
+    as the name and rarely elsewhere (瑞秋 whenever "Rachel" or its renamed "Camila" is said)."""
+    texts = [to_simplified(o) for o, _ in pairs]
+    grams_of = []
+    for text in texts:
+        grams: set[str] = set()
+        for run in _HAN_RUN.findall(text):
+            for n in (2, 3, 4):
+                grams.update(run[i : i + n] for i in range(len(run) - n + 1))
+        grams_of.append(grams)
+    gram_count: Counter[str] = Counter(g for grams in grams_of for g in grams)
+    taken = set(known)
+    out = []
+    for name in release_names:
+        rows = [i for i, (_, r) in enumerate(pairs) if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", r)]
+        if len(rows) < min_support:
+            continue
+        together: Counter[str] = Counter(g for i in rows for g in grams_of[i])
+        best = max(
+            ((2 * n / (gram_count[g] + len(rows)), len(g), g, n) for g, n in together.items() if n >= min_support),
+            default=None,
+        )
+        if best is None or best[0] < min_dice or any(best[2] in t or t in best[2] for t in taken):
+            continue
+        taken.add(best[2])
+        kind = "place" if best[2] in CHINESE_PLACES else "name"
+        out.append(NamePair(kind, best[2], name, best[3], _is_renamed(best[2], name)))
+    return sorted(out, key=lambda p: -p.support)

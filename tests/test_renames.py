@@ -30,3 +30,12 @@ def test_names_in_text_are_paired_by_co_occurrence():
 def test_proper_nouns_exclude_words_seen_in_lower_case():
     nouns = release_proper_nouns(["The house is empty.", "Leo opens the door.", "the end"])
     assert "Leo" in nouns and "The" not in nouns
+
+
+def test_names_are_mined_from_aligned_pairs_when_the_original_has_no_cast():
+    from dockguard.renames import mined_name_pairs
+
+    pairs = [("瑞秋，你好吗？", "Camila, how are you?"), ("我爱瑞秋", "I love Camila"), ("瑞秋走了", "Camila left"),
+             ("我们走吧", "Let's go"), ("罗斯来了", "Ross is here"), ("你好罗斯", "Hi Ross"), ("罗斯？", "Ross?")]
+    found = {(p.original, p.release, p.renamed) for p in mined_name_pairs(pairs, ["Camila", "Ross"])}
+    assert found == {("瑞秋", "Camila", True), ("罗斯", "Ross", False)}

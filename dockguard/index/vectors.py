@@ -65,10 +65,10 @@ class LineVectorIndex:
         scattered over many works, so they cancel out, and a passage copied into other material
         still ranks its original first. `queries` are release lines in order, `stride` release
         lines apart on average (a sample)."""
-        scores, ids = self.search(queries, k)
-        if scores.size == 0:
+        full, full_ids = self.search(queries, max(k, 20))  # the neighbourhood: 20 nearest lines
+        if full.size == 0:
             return []
-        full = self.search(queries, max(k, 20))[0] if k < 20 else scores
+        scores, ids = full[:, :k], full_ids[:, :k]
         margins = np.maximum(scores - full.mean(axis=1, keepdims=True), 0.0)
         owners = self.owner[ids]
         positions = ids - self.starts[owners]
