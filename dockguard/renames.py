@@ -43,11 +43,11 @@ def _fold(name: str) -> str:
     return to_simplified(unicodedata.normalize("NFKC", name)).casefold().strip()
 
 
-# Letters that sound alike across pinyin and Western spellings fall into one class; English "c" is
-# tried both as k and as s.
+# Letters that sound alike across pinyin and Western spellings fall into one class; English "c"
+# and "g" are tried both hard (k) and soft (s, as in Cecil, Ginger ~ 金吉儿).
 _SOUND_CLASSES = (
     str.maketrans("bpdtgkcqszxjlrfvwmn", "ppttkkksssssllfffnn", "aeiouyh"),
-    str.maketrans("bpdtgkcqszxjlrfvwmn", "ppttkkssssssllfffnn", "aeiouyh"),
+    str.maketrans("bpdtgkcqszxjlrfvwmn", "ppttskssssssllfffnn", "aeiouyh"),
 )
 
 

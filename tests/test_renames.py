@@ -2,7 +2,7 @@ from dockguard.renames import is_transliteration, release_proper_nouns, speaker_
 
 
 def test_transliterations_are_recognised_and_renames_are_not():
-    for a, b in [("林霄", "Lin Xiao"), ("上海", "Shanghai"), ("瑞秋", "Rachel"), ("莫妮卡", "Monica"), ("菲比", "Phoebe")]:
+    for a, b in [("林霄", "Lin Xiao"), ("上海", "Shanghai"), ("瑞秋", "Rachel"), ("莫妮卡", "Monica"), ("菲比", "Phoebe"), ("金吉儿", "Ginger")]:
         assert is_transliteration(a, b), (a, b)
     for a, b in [("林霄", "Leo"), ("苏晴", "Sophie"), ("上海", "New York"), ("王建国", "Antonio"), ("江屿", "Raka")]:
         assert not is_transliteration(a, b), (a, b)
