@@ -6,6 +6,7 @@ Exit codes: 0 ok / nothing flagged, 1 a release reached --fail-on, 2 usage or in
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -16,6 +17,7 @@ import click
 
 from dockguard import __version__
 from dockguard.errors import DockGuardError
+from dockguard.formats.episodes import episode_number_from_name
 from dockguard.model import VerdictLevel
 
 EXIT_OK, EXIT_FLAGGED, EXIT_USAGE = 0, 1, 2
@@ -122,9 +124,8 @@ def parse(paths: Sequence[Path], fmt: str) -> None:
 
 def _expand_works(paths: Sequence[Path]) -> list[Path]:
     """Each path is one work, except a folder of works: one whose files do not all carry episode
-    numbers (第1集, EP01, S01E02 …), or which holds sub-folders; then each entry is one work."""
-    from dockguard.formats.episodes import episode_number_from_name
-
+    numbers (第1集, EP01, S01E02 …), or which holds sub-folders; its entries are then expanded
+    the same way."""
     out: list[Path] = []
     for path in paths:
         if not path.is_dir():
@@ -132,18 +133,22 @@ def _expand_works(paths: Sequence[Path]) -> list[Path]:
             continue
         entries = sorted(p for p in path.iterdir() if not p.name.startswith("."))
         files = [p for p in entries if p.is_file()]
-        subdirs = [p for p in entries if p.is_dir()]
-        one_work = not subdirs and len(files) > 0 and all(episode_number_from_name(p.name) is not None for p in files) and _has_episode_words(files)
+        one_work = (
+            len(files) == len(entries) > 0
+            and all(episode_number_from_name(p.name) is not None for p in files)
+            and _has_episode_words(files)
+        )
         if one_work:
             out.append(path)
         else:
-            out.extend(p for p in entries if p.is_dir() or p.suffix.lower() not in (".tsv", ".csv", ".md", ".json"))
+            out.extend(_expand_works([p for p in entries if p.is_dir() or p.suffix.lower() not in _NOT_WORKS]))
     return out
 
 
-def _has_episode_words(files: Sequence[Path]) -> bool:
-    import re
+_NOT_WORKS = (".tsv", ".csv", ".md", ".json", ".html")
 
+
+def _has_episode_words(files: Sequence[Path]) -> bool:
     return all(re.search(r"第.+[集话話回]|(?i:ep|episode|e)\s*[._-]?\d|(?i:s\d+e\d+)|^\d+\.", p.name) for p in files)
 
 
