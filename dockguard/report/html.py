@@ -222,7 +222,7 @@ def _pct(value: object) -> str:
 
 def _score(value: object) -> str:
     x = _float(value)
-    return "—" if x is None else f"{x:.3f}"
+    return "—" if x is None else f"{x:.2f}"
 
 
 def _sim(value: object) -> str:
@@ -347,9 +347,10 @@ def _howto() -> str:
     terms = [
         (
             "Score",
-            "A number from 0 to 1 saying how strongly the evidence points to copying. The sentence beside "
-            "it says how often unrelated works reach that score by chance: the rarer, the stronger the "
-            "evidence.",
+            "How strongly the evidence points to copying, on a scale of powers of ten: a score of 3 means "
+            "an unrelated work of the same length lines up this much about once in 1,000 comparisons, a "
+            "score of 10 once in 10 billion. The sentence beside it says the same in words. Flagged "
+            "from 3; worth a human look from 2.",
         ),
         (
             "Coverage",

@@ -104,7 +104,7 @@ def test_match_summary(report: str) -> None:
     scan = load_sample()
     best = scan["results"][0]["matches"][0]
     first = _section(report, "r1")
-    for text in ("霸总归来", "星河影业", "dg-0001", "28 Nov 2026, 13:59 UTC", "0.998", best["score_meaning"]):
+    for text in ("霸总归来", "星河影业", "dg-0001", "28 Nov 2026, 13:59 UTC", "1.00", best["score_meaning"]):
         assert text in first
     assert (
         f'title="{best["receipt_hash"]}"' in first
