@@ -93,3 +93,17 @@ def test_the_ci_check_blocks_a_localized_copy_and_passes_an_unrelated_work(corpu
     passed = runner.invoke(main, ["scan", releases + "unrelated/xihu_wusheng_ep04.en.fountain", "--db", corpus_db,
                                   "--fail-on", "review", "--format", "json"])
     assert passed.exit_code == 0, passed.output
+
+
+def test_the_json_schema_validates_every_corpus_result(corpus_scan):
+    import json
+    from pathlib import Path
+
+    import jsonschema
+
+    from dockguard.report.scan_json import result_dict, scan_document
+
+    schema = json.loads((Path(__file__).resolve().parents[1] / "dockguard/report/scan.schema.json").read_text("utf-8"))
+    results = [result_dict(r, VerdictLevel.PARTIAL_COPY) for r in corpus_scan.values()]
+    document = scan_document(results, registry="sqlite://", model="m", fail_on=VerdictLevel.PARTIAL_COPY)
+    jsonschema.validate(json.loads(json.dumps(document, ensure_ascii=False)), schema)
