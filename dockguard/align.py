@@ -24,13 +24,6 @@ class AlignSettings:
     min_block_pairs: int = 3
     min_block_score: float = 1.5
 
-    @property
-    def key(self) -> str:
-        return (
-            f"align-v1:k{self.neighbourhood}:g{self.max_gap}:c{self.gap_cost}:m{self.min_margin}"
-            f"/{self.full_margin}:b{self.min_block_pairs}/{self.min_block_score}"
-        )
-
 
 @dataclass(frozen=True, slots=True)
 class Anchor:
