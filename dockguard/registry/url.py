@@ -15,8 +15,8 @@ ENV_VAR = "DOCKGUARD_DB"
 
 # "postgresql+psycopg://..." or "sqlite://": a scheme, then "://"; anything else is a file path
 _URL_SHAPE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
-_PASSWORD_IN_NETLOC = re.compile(r"(://[^:/@]*):[^@/]*@")
-_PASSWORD_IN_QUERY = re.compile(r"(?i)([?&]password=)[^&]*")
+# query parameters that carry credentials: password=, sslpassword=, token=, api_key=, auth=, ...
+_PASSWORD_IN_QUERY = re.compile(r"(?i)([?&][^=&]*(?:pass|secret|token|key|auth|credential)[^=&]*=)[^&]*")
 
 
 def default_db_path() -> Path:
@@ -62,17 +62,17 @@ def parse_db_url(url: str) -> URL:
 
 
 def redact_url(url: str) -> str:
-    """`url` with any password replaced by `***`, for messages and `dockguard stats`."""
+    """`url` with its password and secret-looking query values replaced by `***`, for messages and
+    reports. Edits the string in place (no re-rendering), so the rest reads exactly as given."""
     if not _URL_SHAPE.match(url):
         return url
-    try:
-        parsed = make_url(url)
-    except (ArgumentError, ValueError):
-        text = url
-    else:
-        text = parsed.render_as_string(hide_password=True)
-    text = _PASSWORD_IN_NETLOC.sub(r"\1:***@", text)
-    return _PASSWORD_IN_QUERY.sub(r"\1***", text)
+    scheme, _, rest = url.partition("://")
+    head, sep, query = rest.partition("?")
+    at = head.rfind("@")
+    if at >= 0 and ":" in head[:at] and "/" not in head[:at].split(":", 1)[0]:
+        user = head[:at].split(":", 1)[0]
+        head = f"{user}:***{head[at:]}"
+    return f"{scheme}://{head}{sep}" + _PASSWORD_IN_QUERY.sub(r"\1***", sep + query)[len(sep):]
 
 
 def _normalize(value: str, origin: str) -> str:

@@ -15,7 +15,8 @@ from functools import lru_cache
 from html import escape
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from dockguard.registry.url import redact_url
 
 __all__ = ["PAIRS_SHOWN", "VERDICTS", "redact_url", "render_html"]
 
@@ -93,7 +94,6 @@ _TOOLBAR = (
     "</div>"
 )
 
-_SECRET_QUERY_KEYS = ("pass", "secret", "token", "key", "auth", "credential")
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -132,27 +132,6 @@ def render_html(scan: Mapping[str, Any]) -> str:
         "</html>",
     ]
     return "\n".join(parts) + "\n"
-
-
-def redact_url(url: str) -> str:
-    """Hide the password in a database URL and the values of secret-looking query parameters."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return url
-    # Edit the string in place rather than urlunsplit(), which turns sqlite:////abs/path into sqlite://abs/path.
-    redacted = url
-    if "@" in parts.netloc:
-        userinfo, host = parts.netloc.rsplit("@", 1)
-        user, has_password, _ = userinfo.partition(":")
-        netloc = f"{user}:***@{host}" if has_password else parts.netloc
-        redacted = redacted.replace(f"//{parts.netloc}", f"//{netloc}", 1)
-    if parts.query:
-        pairs = parse_qsl(parts.query, keep_blank_values=True)
-        hidden = [(k, "***" if any(s in k.lower() for s in _SECRET_QUERY_KEYS) else v) for k, v in pairs]
-        if hidden != pairs:
-            redacted = redacted.replace(f"?{parts.query}", f"?{urlencode(hidden, safe='*/:')}", 1)
-    return redacted
 
 
 # ---------------------------------------------------------------------------------------------------------
