@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -14,7 +14,6 @@ from dockguard.model import (
     AlignedPair,
     BlockSpan,
     Evidence,
-    Line,
     LineRef,
     Rename,
     SceneLink,
@@ -36,13 +35,14 @@ class FlatScript:
 
     script: Script
     refs: tuple[LineRef, ...]
-    lines: tuple[Line, ...]
+    texts: tuple[str, ...]
     cast: tuple[str, ...]
+    # lines with at least one letter; the others (scene numbers, "……", "♪") are no evidence
+    worded: np.ndarray = field(compare=False)
 
     @classmethod
     def of(cls, script: Script) -> FlatScript:
         refs: list[LineRef] = []
-        lines: list[Line] = []
         cast = dict.fromkeys(script.speakers)
         for episode, scene, line in script.iter_lines():
             refs.append(
@@ -56,20 +56,12 @@ class FlatScript:
                     text=line.text,
                 )
             )
-            lines.append(line)
         for episode in script.episodes:
             for scene in episode.scenes:
                 cast.update(dict.fromkeys(scene.cast))
-        return cls(script, tuple(refs), tuple(lines), tuple(n for n in cast if n))
-
-    @property
-    def texts(self) -> list[str]:
-        return [line.text for line in self.lines]
-
-    @property
-    def worded(self) -> np.ndarray:
-        """Lines with at least one letter; the others (scene numbers, "……", "♪") are no evidence."""
-        return np.array([any(c.isalpha() for c in line.text) for line in self.lines], dtype=bool)
+        texts = tuple(r.text for r in refs)
+        worded = np.array([any(c.isalpha() for c in t) for t in texts], dtype=bool)
+        return cls(script, tuple(refs), texts, tuple(n for n in cast if n), worded)
 
 
 def _union_length(spans: Sequence[tuple[int, int]]) -> int:
