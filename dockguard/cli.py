@@ -6,7 +6,6 @@ Exit codes: 0 ok / nothing flagged, 1 a release reached --fail-on, 2 usage or in
 from __future__ import annotations
 
 import json
-import re
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -17,7 +16,7 @@ import click
 
 from dockguard import __version__
 from dockguard.errors import DockGuardError
-from dockguard.formats.episodes import episode_number_from_name
+from dockguard.formats.episodes import names_an_episode
 from dockguard.model import VerdictLevel
 
 EXIT_OK, EXIT_FLAGGED, EXIT_USAGE = 0, 1, 2
@@ -135,8 +134,7 @@ def _expand_works(paths: Sequence[Path]) -> list[Path]:
         files = [p for p in entries if p.is_file()]
         one_work = (
             len(files) == len(entries) > 0
-            and all(episode_number_from_name(p.name) is not None for p in files)
-            and _has_episode_words(files)
+            and all(names_an_episode(p.name) for p in files)
         )
         if one_work:
             out.append(path)
@@ -146,10 +144,6 @@ def _expand_works(paths: Sequence[Path]) -> list[Path]:
 
 
 _NOT_WORKS = (".tsv", ".csv", ".md", ".json", ".html")
-
-
-def _has_episode_words(files: Sequence[Path]) -> bool:
-    return all(re.search(r"第.+[集话話回]|(?i:ep|episode|e)\s*[._-]?\d|(?i:s\d+e\d+)|^\d+\.", p.name) for p in files)
 
 
 # --- register ----------------------------------------------------------------------------------

@@ -32,6 +32,13 @@ def episode_number_from_name(name: str) -> int | None:
     return int(numbers[-1]) if numbers else None
 
 
+def names_an_episode(name: str) -> bool:
+    """True when a file name states an episode (第3集, EP03, S01E03, 1x03, or a bare number: 03.txt),
+    not merely contains some number (draft2_final.txt)."""
+    stem = PurePosixPath(name).stem
+    return stem.isdigit() or any(pattern.search(stem) for pattern in _NAME_PATTERNS)
+
+
 def natural_key(name: str) -> tuple[tuple[int, int | str], ...]:
     """Sort key where 'ep2' comes before 'ep10'."""
     return tuple(

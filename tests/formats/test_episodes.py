@@ -56,3 +56,10 @@ def test_order_by_episode_then_naturally() -> None:
 )
 def test_parse_number(text: str, value: int | None) -> None:
     assert parse_number(text) == value
+
+
+def test_names_an_episode_only_when_the_name_states_one():
+    from dockguard.formats.episodes import names_an_episode
+
+    assert all(names_an_episode(n) for n in ("第3集.txt", "第十二集.docx", "EP03.srt", "S01E02.fountain", "1x03.txt", "03.txt"))
+    assert not any(names_an_episode(n) for n in ("draft2_final.txt", "la_casa_vieja.es.txt", "notes.md"))
