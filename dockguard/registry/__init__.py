@@ -6,7 +6,7 @@ read back with `get_work`, check the receipts with `verify`.
 
 from __future__ import annotations
 
-from .content import canonical_text, content_hash
+from .content import content_hash, hashed_text
 from .receipts import GENESIS_HASH, Receipt
 from .records import Artifact, RegistryStats, WorkSummary
 from .schema import code_schema_version
@@ -23,7 +23,7 @@ __all__ = [
     "RegistryStats",
     "VerifyReport",
     "WorkSummary",
-    "canonical_text",
+    "hashed_text",
     "code_schema_version",
     "content_hash",
     "default_db_path",

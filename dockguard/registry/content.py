@@ -21,7 +21,7 @@ _CANONICAL_TAG = b"dockguard-content-v1\n"
 LineContent = tuple[str, str | None, str | None, str]
 
 
-def canonical_text(text: str | None) -> str:
+def hashed_text(text: str | None) -> str:
     """NFKC-normalized `text` with runs of whitespace collapsed to one space and the ends trimmed."""
     if not text:
         return ""
@@ -32,11 +32,11 @@ def content_hash_of_lines(lines: Iterable[LineContent]) -> str:
     """The content hash of lines given as (kind, speaker, note, text); see `content_hash`."""
     digest = hashlib.sha256(_CANONICAL_TAG)
     for kind, speaker, note, text in lines:
-        canonical = canonical_text(text)
+        canonical = hashed_text(text)
         if not canonical:
             # a blank line is layout, not content
             continue
-        record = [kind, canonical_text(speaker), canonical_text(note), canonical]
+        record = [kind, hashed_text(speaker), hashed_text(note), canonical]
         digest.update(json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
         digest.update(b"\n")
     return digest.hexdigest()

@@ -7,7 +7,7 @@ from dataclasses import replace
 from hypothesis import given
 
 from dockguard.model import Episode, Line, LineKind, Location, Scene, Script
-from dockguard.registry import canonical_text, content_hash
+from dockguard.registry import content_hash, hashed_text
 
 from .registry_samples import sample_script, scripts
 
@@ -64,7 +64,7 @@ def test_whitespace_width_and_blank_lines_do_not_count() -> None:
         dialogue("再见\n"),
     )
     assert content_hash(messy) == content_hash(plain)
-    assert canonical_text(" ＡＢＣ\u3000 x\n") == "ABC x"
+    assert hashed_text(" ＡＢＣ\u3000 x\n") == "ABC x"
 
 
 def test_text_speaker_note_kind_and_order_count() -> None:
