@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 import tempfile
 import time
@@ -23,7 +22,10 @@ from pathlib import Path
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from quality import read_tsv  # noqa: E402
 
 from dockguard.embed import load_embedder  # noqa: E402
 from dockguard.evidence import FlatScript  # noqa: E402
@@ -31,11 +33,6 @@ from dockguard.formats import read_script  # noqa: E402
 from dockguard.index.vectors import LineVectorIndex  # noqa: E402
 from dockguard.pipeline import Scanner, make_work, register  # noqa: E402
 from dockguard.registry import Registry  # noqa: E402
-
-
-def read_tsv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8") as f:
-        return list(csv.DictReader(f, delimiter="\t"))
 
 
 def main() -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 
-from dockguard.model import Evidence, Verdict, VerdictLevel
+from dockguard.model import Evidence, Rename, Verdict, VerdictLevel
 
 CHANCE_DECAY = 2.0  # strength units per factor e of chance rate (docs/QUALITY.md: how it was measured)
 CHANCE_LOG_K = -12.0  # ln K; the fit gave -12.5 +- 0.2, rounded towards more caution
@@ -60,7 +60,7 @@ def decide(e: Evidence) -> Verdict:
     return Verdict(level, score, meaning_of(score), tuple(_reasons(e, level, renamed)))
 
 
-def _reasons(e: Evidence, level: VerdictLevel, renamed: list) -> list[str]:  # type: ignore[type-arg]
+def _reasons(e: Evidence, level: VerdictLevel, renamed: list[Rename]) -> list[str]:
     if not e.aligned_lines:
         return ["no passage of the release aligns with this work"]
     out = [
