@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -89,10 +89,7 @@ def _release_names(release: FlatScript) -> set[str]:
 
 
 def _renames(original: FlatScript, release: FlatScript, pairs: Sequence[AlignedPair]) -> list[Rename]:
-    out = [
-        Rename(p.kind, p.original, p.release, p.support, p.renamed)
-        for p in speaker_pairs((x.original.speaker, x.release.speaker) for x in pairs)
-    ]
+    out = speaker_pairs((x.original.speaker, x.release.speaker) for x in pairs)
     known = {r.original for r in out}
     original_names = set(original.cast) | set(CHINESE_PLACES)
     texts = [(x.original.text, x.release.text) for x in pairs]
@@ -100,16 +97,15 @@ def _renames(original: FlatScript, release: FlatScript, pairs: Sequence[AlignedP
     for p in text_name_pairs(texts, original_names, release_names):
         if p.original in known:
             continue
-        kind = "character" if p.original in original.cast else p.kind
-        out.append(Rename(kind, p.original, p.release, p.support, p.renamed))
+        out.append(replace(p, kind="character") if p.original in original.cast else p)
         known.add(p.original)
     if is_cjk_text("".join(original.texts[:200])) and not is_cjk_text("".join(release.texts[:200])):
         # names the original's cast list does not give (subtitles have none), mined from the pairs
         said = {r.release.casefold() for r in out}
         candidates = [n for n in sorted(release_names | set(release.cast)) if n.casefold() not in said and n.isalpha()]
         for p in mined_name_pairs(texts, candidates, known):
-            kind = "character" if p.release in release.cast or p.release.upper() in release.cast else p.kind
-            out.append(Rename(kind, p.original, p.release, p.support, p.renamed))
+            spoken = p.release in release.cast or p.release.upper() in release.cast
+            out.append(replace(p, kind="character") if spoken else p)
     return out
 
 

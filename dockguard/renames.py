@@ -13,10 +13,10 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 
+from dockguard.model import Rename
 from dockguard.normalize import is_cjk_text, to_simplified
 
 # Places a Chinese drama is commonly set in; release-side places need no list (proper nouns).
@@ -28,15 +28,6 @@ CHINESE_PLACES = tuple(
 )
 
 _CAP_WORD = re.compile(r"\b[A-ZÀ-ÖØ-Þ][\w'’-]*")
-
-
-@dataclass(frozen=True, slots=True)
-class NamePair:
-    kind: str  # character | place | name
-    original: str
-    release: str
-    support: int
-    renamed: bool  # False when the release name is the same name or its transliteration
 
 
 def _fold(name: str) -> str:
@@ -83,7 +74,7 @@ def _is_renamed(original: str, release: str) -> bool:
     return True
 
 
-def speaker_pairs(pairs: Iterable[tuple[str | None, str | None]], min_support: int = 2) -> list[NamePair]:
+def speaker_pairs(pairs: Iterable[tuple[str | None, str | None]], min_support: int = 2) -> list[Rename]:
     """Each original speaker's most frequent counterpart among aligned lines."""
     by_original: dict[str, Counter[str]] = {}
     labels: dict[str, str] = {}
@@ -97,7 +88,7 @@ def speaker_pairs(pairs: Iterable[tuple[str | None, str | None]], min_support: i
         rel_key, n = counts.most_common(1)[0]
         if n >= min_support and n * 2 > sum(counts.values()):
             rel = labels[rel_key]
-            out.append(NamePair("character", orig, rel, n, _is_renamed(orig, rel)))
+            out.append(Rename("character", orig, rel, n, _is_renamed(orig, rel)))
     return sorted(out, key=lambda p: -p.support)
 
 
@@ -140,7 +131,7 @@ def text_name_pairs(
     release_names: Iterable[str],
     min_support: int = 2,
     min_dice: float = 0.5,
-) -> list[NamePair]:
+) -> list[Rename]:
     """Names mentioned in aligned texts, paired by co-occurrence across the aligned pairs."""
     onames = {to_simplified(n) for n in original_names if n}
     rnames = set(release_names)
@@ -157,13 +148,13 @@ def text_name_pairs(
         c_o.update(os_)
         c_r.update(rs)
         c_or.update((a, b) for a in os_ for b in rs)
-    out: dict[str, NamePair] = {}
+    out: dict[str, Rename] = {}
     for (a, b), n in c_or.most_common():
         dice = 2 * n / (c_o[a] + c_r[b])
         if n < min_support or dice < min_dice or a in out:
             continue
         kind = "place" if a in CHINESE_PLACES else "name"
-        out[a] = NamePair(kind, a, b, n, _is_renamed(a, b))
+        out[a] = Rename(kind, a, b, n, _is_renamed(a, b))
     return sorted(out.values(), key=lambda p: -p.support)
 
 
@@ -176,7 +167,7 @@ def mined_name_pairs(
     known: Iterable[str] = (),
     min_support: int = 3,
     min_dice: float = 0.5,
-) -> list[NamePair]:
+) -> list[Rename]:
     """For a Chinese original without a cast list (subtitles name no speakers): each release name's
     counterpart is the 2-4 character string of the original that occurs in the same aligned pairs
     as the name and rarely elsewhere (瑞秋 whenever "Rachel" or its renamed "Camila" is said)."""
@@ -204,5 +195,5 @@ def mined_name_pairs(
             continue
         taken.add(best[2])
         kind = "place" if best[2] in CHINESE_PLACES else "name"
-        out.append(NamePair(kind, best[2], name, best[3], _is_renamed(best[2], name)))
+        out.append(Rename(kind, best[2], name, best[3], _is_renamed(best[2], name)))
     return sorted(out, key=lambda p: -p.support)
