@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 import numpy as np
 
@@ -81,11 +82,12 @@ def _order_kept(blocks: Sequence[BlockSpan]) -> bool:
     return all(a <= b for a, b in zip(starts, starts[1:], strict=False))
 
 
-def _release_names(release: FlatScript) -> set[str]:
-    texts = release.texts
+@lru_cache(maxsize=8)
+def _release_names(texts: tuple[str, ...], cast: tuple[str, ...]) -> frozenset[str]:
+    """Names a release may use (cached: a scan asks once per candidate, about the same release)."""
     if is_cjk_text("".join(texts[:200])):
-        return set(CHINESE_PLACES) | set(release.cast)
-    return release_proper_nouns(texts)
+        return frozenset(CHINESE_PLACES) | frozenset(cast)
+    return frozenset(release_proper_nouns(texts))
 
 
 def _renames(original: FlatScript, release: FlatScript, pairs: Sequence[AlignedPair]) -> list[Rename]:
@@ -93,7 +95,7 @@ def _renames(original: FlatScript, release: FlatScript, pairs: Sequence[AlignedP
     known = {r.original for r in out}
     original_names = set(original.cast) | set(CHINESE_PLACES)
     texts = [(x.original.text, x.release.text) for x in pairs]
-    release_names = _release_names(release)
+    release_names = _release_names(release.texts, release.cast)
     for p in text_name_pairs(texts, original_names, release_names):
         if p.original in known:
             continue

@@ -22,28 +22,43 @@ def _t2s():  # type: ignore[no-untyped-def]
     return OpenCC("t2s")
 
 
+@lru_cache(maxsize=1 << 16)
 def to_simplified(text: str) -> str:
-    """Traditional Chinese characters → Simplified (no-op on other scripts)."""
+    """Traditional Chinese characters → Simplified (no-op on other scripts). Cached: a scan meets
+    the same original lines once per release that aligns with them."""
     return _t2s().convert(text) if _CJK.search(text) else text
 
 
 def is_cjk_text(text: str) -> bool:
     """True when Han characters make up most of the letters (Chinese is shingled by characters)."""
-    letters = [c for c in text if c.isalpha()]
-    if not letters:
-        return False
-    return sum(1 for c in letters if _CJK.match(c)) * 2 > len(letters)
+    letters = sum(map(str.isalpha, text))
+    return letters > 0 and sum(map(str.isalpha, _CJK.findall(text))) * 2 > letters
+
+
+@lru_cache(maxsize=256)
+def _maskers(names: tuple[str, ...]) -> tuple[tuple[str, re.Pattern[str] | None], ...]:
+    """The names longest first, each with its whole-word pattern (None for Chinese names, which
+    are replaced as substrings)."""
+    ordered = sorted({n for n in names if n}, key=len, reverse=True)
+    return tuple(
+        (n, None if _CJK.search(n) else re.compile(rf"(?<!\w){re.escape(n)}(?!\w)", re.IGNORECASE)) for n in ordered
+    )
 
 
 def mask_names(text: str, names: Iterable[str]) -> str:
     """Replace each name (longest first, whole words for Latin names) with NAME_MASK."""
-    ordered = sorted({n for n in names if n}, key=len, reverse=True)
-    for name in ordered:
-        if _CJK.search(name):
+    folded = text.casefold()
+    for name, pattern in _maskers(tuple(names)):
+        if pattern is None:
             text = text.replace(name, NAME_MASK)
-        else:
-            text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", NAME_MASK, text, flags=re.IGNORECASE)
+        elif name.casefold() in folded:
+            text = pattern.sub(NAME_MASK, text)
     return text
+
+
+@lru_cache(maxsize=256)
+def _canonical_names(names: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(to_simplified(unicodedata.normalize("NFKC", n)) for n in names)
 
 
 def canonical_text(text: str, names: Iterable[str] = ()) -> str:
@@ -53,7 +68,7 @@ def canonical_text(text: str, names: Iterable[str] = ()) -> str:
     """
     text = unicodedata.normalize("NFKC", text)
     text = to_simplified(text)
-    text = mask_names(text, [to_simplified(unicodedata.normalize("NFKC", n)) for n in names])
+    text = mask_names(text, _canonical_names(tuple(names)))
     text = text.lower()
     text = _NOT_WORD.sub(" ", text).replace("_", " ")
     return " ".join(text.split())

@@ -120,7 +120,7 @@ class Scanner:
         lsh = ChunkLSH(self.settings.minhash, self.settings.lsh_threshold)
         for work_id, art in self.registry.iter_artifacts(MINHASH_KIND, self.settings.minhash.key):
             lsh.add(work_id, art.part, signature_from_bytes(art.data, self.settings.minhash))
-        index = LineVectorIndex(ids, mats)
+        index = LineVectorIndex(ids, mats, self.settings.index)
         offsets, start = {}, 0
         for work_id, m in zip(ids, mats, strict=True):
             offsets[work_id] = (start, start + len(m))

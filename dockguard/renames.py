@@ -159,6 +159,7 @@ def text_name_pairs(
 
 
 _HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
+_WORD = re.compile(r"\w+")  # a name said in a line is one of its words (release names are letters only)
 
 
 def mined_name_pairs(
@@ -182,8 +183,9 @@ def mined_name_pairs(
     gram_count: Counter[str] = Counter(g for grams in grams_of for g in grams)
     taken = set(known)
     out = []
+    words_of = [set(_WORD.findall(r)) for _, r in pairs]
     for name in release_names:
-        rows = [i for i, (_, r) in enumerate(pairs) if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", r)]
+        rows = [i for i, words in enumerate(words_of) if name in words]
         if len(rows) < min_support:
             continue
         together: Counter[str] = Counter(g for i in rows for g in grams_of[i])

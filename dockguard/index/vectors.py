@@ -1,8 +1,8 @@
 """Nearest registered lines for release lines, voted per work (cross-language candidates).
 
-`LineVectorIndex` is exact (blocked matrix products over every registered line vector). It is the
-one seam to swap for an approximate index (HNSW, IVF) on a large registry: callers only use
-`search` and `vote`.
+`LineVectorIndex` searches exactly (blocked matrix products over every registered line vector) while
+the registry is small, and through inverted lists (`ivf`) from `IVFSettings.min_lines` registered
+lines on. Callers only use `search` and `vote`.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+
+from dockguard.index.ivf import InvertedLists, IVFSettings
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +26,13 @@ class Candidate:
 class LineVectorIndex:
     """Every registered line vector with the work it belongs to."""
 
-    def __init__(self, work_ids: Sequence[str], vectors: Sequence[np.ndarray], block_rows: int = 32768) -> None:
+    def __init__(
+        self,
+        work_ids: Sequence[str],
+        vectors: Sequence[np.ndarray],
+        ivf: IVFSettings | None = None,
+        block_rows: int = 32768,
+    ) -> None:
         self.work_ids = list(work_ids)
         mats = [np.asarray(v, dtype=np.float32) for v in vectors]
         self.owner = np.concatenate([np.full(len(m), w, dtype=np.int32) for w, m in enumerate(mats)]) if mats else np.zeros(0, np.int32)
@@ -32,17 +40,29 @@ class LineVectorIndex:
         self.block_rows = block_rows
         sizes = np.array([len(m) for m in mats], dtype=np.int64)
         self.starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]) if mats else np.zeros(0, np.int64)
+        ivf = ivf or IVFSettings()
+        self.lists = InvertedLists(self.matrix, ivf) if len(self.matrix) >= ivf.min_lines else None
 
     def __len__(self) -> int:
         return len(self.matrix)
 
     def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """Top-k cosine scores and registry row ids for each query vector, best first."""
+        """Top-k cosine scores and registry row ids for each query vector, best first (through the
+        inverted lists when there are any; a query whose probed lists hold fewer than k lines is
+        searched exactly)."""
         queries = np.asarray(queries, dtype=np.float32)
-        n = len(self.matrix)
-        k = min(k, n)
+        k = min(k, len(self.matrix))
         if k == 0 or len(queries) == 0:
             return np.zeros((len(queries), 0), np.float32), np.zeros((len(queries), 0), np.int64)
+        if self.lists is None:
+            return self.exact_search(queries, k)
+        scores, ids, short = self.lists.search(queries, k)
+        if short.any():
+            scores[short], ids[short] = self.exact_search(queries[short], k)
+        return scores, ids
+
+    def exact_search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        n = len(self.matrix)
         best_s = np.full((len(queries), 0), -np.inf, np.float32)
         best_i = np.zeros((len(queries), 0), np.int64)
         for start in range(0, n, self.block_rows):
