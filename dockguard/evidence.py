@@ -30,6 +30,11 @@ from dockguard.renames import (
 )
 
 
+def worded_mask(texts: Sequence[str]) -> np.ndarray:
+    """True for lines with at least one letter; the others (scene numbers, "……", "♪") are no evidence."""
+    return np.array([any(c.isalpha() for c in t) for t in texts], dtype=bool)
+
+
 @dataclass(frozen=True, slots=True)
 class FlatScript:
     """A script's lines in order with their episode and scene, ready to be pointed at."""
@@ -38,8 +43,7 @@ class FlatScript:
     refs: tuple[LineRef, ...]
     texts: tuple[str, ...]
     cast: tuple[str, ...]
-    # lines with at least one letter; the others (scene numbers, "……", "♪") are no evidence
-    worded: np.ndarray = field(compare=False)
+    worded: np.ndarray = field(compare=False)  # worded_mask(texts)
 
     @classmethod
     def of(cls, script: Script) -> FlatScript:
@@ -61,7 +65,7 @@ class FlatScript:
             for scene in episode.scenes:
                 cast.update(dict.fromkeys(scene.cast))
         texts = tuple(r.text for r in refs)
-        worded = np.array([any(c.isalpha() for c in t) for t in texts], dtype=bool)
+        worded = worded_mask(texts)
         return cls(script, tuple(refs), texts, tuple(n for n in cast if n), worded)
 
 
@@ -127,22 +131,29 @@ def _scene_map(pairs: Sequence[AlignedPair]) -> list[SceneLink]:
     return out
 
 
-def build_evidence(original: FlatScript, release: FlatScript, alignment: Alignment, same_language: bool) -> Evidence:
+def build_evidence(original: FlatScript | None, release: FlatScript, alignment: Alignment, same_language: bool) -> Evidence:
+    """The evidence of an alignment. `original` is only read when the alignment has blocks: a scan
+    does not load an original from the registry when nothing of it aligned."""
+    if alignment.blocks and original is None:
+        raise ValueError("an alignment with blocks needs its original script")
     pairs = []
     spans = []
-    for b_index, block in enumerate(alignment.blocks):
-        spans.append(BlockSpan(block.original_span, block.release_span, len(block.anchors)))
-        for a in block.anchors:
-            pairs.append(
-                AlignedPair(original.refs[a.original], release.refs[a.release], round(a.similarity, 4), round(a.margin, 4), b_index)
-            )
+    if original is not None:
+        for b_index, block in enumerate(alignment.blocks):
+            spans.append(BlockSpan(block.original_span, block.release_span, len(block.anchors)))
+            for a in block.anchors:
+                pairs.append(
+                    AlignedPair(
+                        original.refs[a.original], release.refs[a.release], round(a.similarity, 4), round(a.margin, 4), b_index
+                    )
+                )
     exact = 0
-    if same_language and pairs:
+    if same_language and original is not None and pairs:
         onames, rnames = original.cast, release.cast
         exact = sum(
             1 for p in pairs if canonical_text(p.original.text, onames) == canonical_text(p.release.text, rnames)
         )
-    m, n = len(original.refs), len(release.refs)
+    m, n = alignment.original_lines, len(release.refs)
     return Evidence(
         original_lines=m,
         release_lines=n,
@@ -156,6 +167,6 @@ def build_evidence(original: FlatScript, release: FlatScript, alignment: Alignme
         exact_share=round(exact / len(pairs), 4) if pairs else 0.0,
         blocks=tuple(spans),
         pairs=tuple(pairs),
-        renames=tuple(_renames(original, release, pairs)),
+        renames=tuple(_renames(original, release, pairs)) if original is not None and pairs else (),
         scene_map=tuple(_scene_map(pairs)),
     )

@@ -17,13 +17,13 @@ from dockguard.align import align_vectors
 from dockguard.config import MINHASH_KIND, VECTORS_KIND, EngineSettings
 from dockguard.embed import Embedder
 from dockguard.errors import ModelError
-from dockguard.evidence import FlatScript, build_evidence
+from dockguard.evidence import FlatScript, build_evidence, worded_mask
 from dockguard.fingerprint.minhash import sign_chunks, signature_from_bytes, signature_to_bytes
 from dockguard.index.lsh import ChunkLSH
 from dockguard.index.vectors import Candidate, LineVectorIndex
 from dockguard.model import Match, ScanResult, Script, Work
 from dockguard.normalize import canonical_text
-from dockguard.registry import Artifact, Receipt, Registry, content_hash
+from dockguard.registry import Artifact, Receipt, Registry, WorkSummary, content_hash
 from dockguard.verdict import decide
 
 Progress = Callable[[int], None]
@@ -88,11 +88,15 @@ def register(
 
 @dataclass(slots=True)
 class _RegistryView:
-    """What a scan needs of the registry, loaded once for many releases."""
+    """What a scan needs of the registry, loaded once for many releases: enough to align against
+    every work and to name it, so a work's script is only loaded when something of it aligned."""
 
     index: LineVectorIndex
     lsh: ChunkLSH
     offsets: dict[str, tuple[int, int]] = field(default_factory=dict)
+    worded: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))  # per registered line
+    works: dict[str, WorkSummary] = field(default_factory=dict)
+    receipts: dict[str, str] = field(default_factory=dict)  # work id → hash of its register receipt
 
 
 class Scanner:
@@ -103,14 +107,15 @@ class Scanner:
         self.embedder = embedder
         self.settings = settings or EngineSettings()
         self._view: _RegistryView | None = None
-        self._work = lru_cache(maxsize=64)(self._load_work)
+        self._work = lru_cache(maxsize=256)(self._load_work)
 
     def _load_view(self) -> _RegistryView:
         ids, mats = [], []
         for work_id, art in self.registry.iter_artifacts(VECTORS_KIND, self.embedder.model_id):
             ids.append(work_id)
             mats.append(np.frombuffer(art.data, dtype="<f2").reshape(art.end - art.start, -1))
-        missing = {w.work_id for w in self.registry.list_works()} - set(ids)
+        works = {w.work_id: w for w in self.registry.list_works()}
+        missing = set(works) - set(ids)
         if missing:
             raise ModelError(
                 f"{len(missing)} registered work(s) (e.g. {sorted(missing)[0]}) have no vectors from model "
@@ -125,7 +130,12 @@ class Scanner:
         for work_id, m in zip(ids, mats, strict=True):
             offsets[work_id] = (start, start + len(m))
             start += len(m)
-        return _RegistryView(index, lsh, offsets)
+        texts = self.registry.line_texts()
+        worded = np.concatenate([worded_mask(texts.get(w, ())) for w in ids]) if ids else np.zeros(0, bool)
+        if len(worded) != len(index):
+            raise ModelError("the registry's line vectors do not match its lines; register the works again")
+        receipts = {r.work_id: r.hash for r in self.registry.receipts() if r.action == "register"}
+        return _RegistryView(index, lsh, offsets, worded, works, receipts)
 
     @property
     def view(self) -> _RegistryView:
@@ -133,9 +143,8 @@ class Scanner:
             self._view = self._load_view()
         return self._view
 
-    def _load_work(self, work_id: str) -> tuple[Work, FlatScript, str]:
-        work = self.registry.get_work(work_id)
-        return work, FlatScript.of(work.script), self.registry.receipt_for(work_id).hash
+    def _load_work(self, work_id: str) -> FlatScript:
+        return FlatScript.of(self.registry.get_work(work_id).script)
 
     def candidates(self, flat: FlatScript, vectors: np.ndarray) -> list[Candidate]:
         s = self.settings
@@ -174,11 +183,11 @@ class Scanner:
         )
 
     def _verify(self, work_id: str, flat: FlatScript, vectors: np.ndarray, language: str) -> Match:
-        work, original, receipt_hash = self._work(work_id)
-        start, end = self.view.offsets[work_id]
-        alignment = align_vectors(
-            vectors, self.view.index.matrix[start:end], self.settings.align, flat.worded, original.worded
-        )
+        view = self.view
+        work = view.works[work_id]
+        start, end = view.offsets[work_id]
+        alignment = align_vectors(vectors, view.index.matrix[start:end], self.settings.align, flat.worded, view.worded[start:end])
+        original = self._work(work_id) if alignment.blocks else None
         same = language_group(language) == language_group(work.language)
         evidence = build_evidence(original, flat, alignment, same)
         return Match(
@@ -187,7 +196,7 @@ class Scanner:
             owner=work.owner,
             language=work.language,
             registered_at=work.registered_at,
-            receipt_hash=receipt_hash,
+            receipt_hash=view.receipts[work_id],
             verdict=decide(evidence),
             evidence=evidence,
         )

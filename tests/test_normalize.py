@@ -1,7 +1,11 @@
+import re
+
 from hypothesis import given
 from hypothesis import strategies as st
 
 from dockguard.normalize import NAME_MASK, canonical_text, is_cjk_text, mask_names, to_simplified
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 def test_traditional_and_simplified_meet():
@@ -20,6 +24,35 @@ def test_names_are_masked_so_renaming_does_not_hide_a_copy():
 
 def test_latin_names_are_masked_as_whole_words_only():
     assert mask_names("Leo met Leonard", ["Leo"]) == f"{NAME_MASK} met Leonard"
+
+
+def test_names_are_masked_in_any_case_longest_first():
+    assert mask_names("LEO and leo met Leo Chen", ["Leo", "Leo Chen"]) == f"{NAME_MASK} and {NAME_MASK} met {NAME_MASK}"
+
+
+def _mask_one_by_one(text, names):
+    """The plain definition mask_names computes faster: each name replaced in turn, longest first."""
+    for name in sorted({n for n in names if n}, key=len, reverse=True):
+        if _HAN.search(name):
+            text = text.replace(name, NAME_MASK)
+        else:
+            text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", NAME_MASK, text, flags=re.IGNORECASE)
+    return text
+
+
+@given(
+    st.text(alphabet="LeoCHNabn 林霄上海ßSsK.'", max_size=60),
+    st.lists(st.text(alphabet="LeoCHNabn 林霄上海ßSsK", min_size=1, max_size=5), max_size=4),
+)
+def test_mask_names_equals_masking_one_name_at_a_time(text, names):
+    assert mask_names(text, names) == _mask_one_by_one(text, names)
+
+
+@given(st.text(max_size=40))
+def test_cjk_detection_counts_han_letters_against_all_letters(text):
+    letters = [c for c in text if c.isalpha()]
+    expected = bool(letters) and sum(1 for c in letters if _HAN.match(c)) * 2 > len(letters)
+    assert is_cjk_text(text) == expected
 
 
 def test_cjk_detection():

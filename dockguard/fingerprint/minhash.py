@@ -10,6 +10,7 @@ import hashlib
 import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash
@@ -52,8 +53,20 @@ def chunk_bounds(n_lines: int, settings: MinHashSettings) -> list[tuple[int, int
     return [(s, min(s + settings.chunk_lines, n_lines)) for s in starts if s < n_lines]
 
 
+@lru_cache(maxsize=4)
+def _permutations(settings: MinHashSettings) -> np.ndarray:
+    """The settings' permutation parameters, drawn once instead of once per chunk."""
+    return MinHash(num_perm=settings.num_perm, seed=settings.seed, scheme=settings.scheme).permutations  # type: ignore[arg-type]
+
+
 def minhash_of(shingles: set[str], settings: MinHashSettings) -> LeanMinHash:
-    m = MinHash(num_perm=settings.num_perm, seed=settings.seed, hashfunc=_hash32, scheme=settings.scheme)  # type: ignore[arg-type]
+    m = MinHash(
+        num_perm=settings.num_perm,
+        seed=settings.seed,
+        hashfunc=_hash32,
+        permutations=_permutations(settings),
+        scheme=settings.scheme,  # type: ignore[arg-type]
+    )
     if shingles:
         m.update_batch([s.encode("utf-8") for s in shingles])
     return LeanMinHash(m)

@@ -194,6 +194,15 @@ class Registry:
             self._require(session, work_id)
             return tuple(row_to_line(row) for row in _child_rows(session, LineRow, work_id, LineRow.position))
 
+    def line_texts(self) -> dict[str, list[str]]:
+        """Every registered work's line texts in script order, in one query (no scripts rebuilt)."""
+        query = select(LineRow.work_id, LineRow.text).order_by(LineRow.work_id, LineRow.position)
+        out: dict[str, list[str]] = {}
+        with self._reading("reading line texts") as session:
+            for work_id, text in session.execute(query):
+                out.setdefault(work_id, []).append(text)
+        return out
+
     def list_works(self) -> list[WorkSummary]:
         """Every registered work, oldest registration first."""
         with self._reading("listing works") as session:

@@ -28,6 +28,7 @@ def test_any_work_round_trips_exactly(registry: Registry, work: Work, stored: li
     try:
         assert registry.get_work(work.work_id) == registered(work, receipt.at)
         assert registry.work_lines(work.work_id) == work.script.lines
+        assert registry.line_texts().get(work.work_id, []) == [line.text for line in work.script.lines]
         kinds = {(artifact.kind, artifact.config_key) for artifact in stored}
         back = [item for kind, key in sorted(kinds) for item in registry.iter_artifacts(kind, key)]
         assert {work_id for work_id, _ in back} <= {work.work_id}
