@@ -27,9 +27,11 @@ class ChunkLSH:
         return self._n
 
     def candidates(self, signatures: Iterable[LeanMinHash], top: int = 10) -> list[Candidate]:
-        """Works ranked by how many release chunks collide with their chunks."""
+        """Works ranked by how many release chunks collide with their chunks (ties by work id, so
+        that a scan gives the same candidates in every process)."""
         hits: Counter[str] = Counter()
         for sig in signatures:
             works = {key.split("\x1f", 1)[0] for key in self.lsh.query(sig)}
             hits.update(works)
-        return [Candidate(w, float(n), "minhash") for w, n in hits.most_common(top)]
+        ranked = sorted(hits.items(), key=lambda item: (-item[1], item[0]))
+        return [Candidate(w, float(n), "minhash") for w, n in ranked[:top]]

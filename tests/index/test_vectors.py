@@ -48,3 +48,14 @@ def test_lsh_finds_works_sharing_chunks():
         lsh.add("other", part, c.minhash)
     found = lsh.candidates([c.minhash for c in sign_chunks(lines[20:60], s)])
     assert found[0].work_id == "orig"
+
+
+def test_lsh_ranks_works_with_as_many_colliding_chunks_by_work_id():
+    s = MinHashSettings()
+    lsh = ChunkLSH(s)
+    lines = [f"林霄在第{i}场说了一句很长很长的台词" for i in range(80)]
+    for work_id in ("w3", "w1", "w2"):  # the same text registered three times
+        for part, c in enumerate(sign_chunks(lines, s)):
+            lsh.add(work_id, part, c.minhash)
+    found = lsh.candidates([c.minhash for c in sign_chunks(lines, s)], top=2)
+    assert [c.work_id for c in found] == ["w1", "w2"]
