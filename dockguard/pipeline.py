@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
@@ -16,7 +16,7 @@ import numpy as np
 from dockguard.align import align_vectors
 from dockguard.config import MINHASH_KIND, VECTORS_KIND, EngineSettings
 from dockguard.embed import Embedder
-from dockguard.errors import ModelError
+from dockguard.errors import ModelError, RegistryError
 from dockguard.evidence import FlatScript, build_evidence, worded_mask
 from dockguard.fingerprint.minhash import sign_chunks, signature_from_bytes, signature_to_bytes
 from dockguard.index.lsh import ChunkLSH
@@ -93,10 +93,10 @@ class _RegistryView:
 
     index: LineVectorIndex
     lsh: ChunkLSH
-    offsets: dict[str, tuple[int, int]] = field(default_factory=dict)
-    worded: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))  # per registered line
-    works: dict[str, WorkSummary] = field(default_factory=dict)
-    receipts: dict[str, str] = field(default_factory=dict)  # work id → hash of its register receipt
+    offsets: dict[str, tuple[int, int]]  # work id → its rows in the index
+    worded: np.ndarray  # per registered line: has a letter (evidence.worded_mask)
+    works: dict[str, WorkSummary]
+    receipts: dict[str, str]  # work id → hash of its register receipt
 
 
 class Scanner:
@@ -133,7 +133,7 @@ class Scanner:
         texts = self.registry.line_texts()
         worded = np.concatenate([worded_mask(texts.get(w, ())) for w in ids]) if ids else np.zeros(0, bool)
         if len(worded) != len(index):
-            raise ModelError("the registry's line vectors do not match its lines; register the works again")
+            raise RegistryError("the registry's line vectors do not match its lines; register the works again")
         receipts = {r.work_id: r.hash for r in self.registry.receipts() if r.action == "register"}
         return _RegistryView(index, lsh, offsets, worded, works, receipts)
 

@@ -149,8 +149,8 @@ def text_name_pairs(
         c_r.update(rs)
         c_or.update((a, b) for a in os_ for b in rs)
     out: dict[str, Rename] = {}
-    for (a, b), n in c_or.most_common():
-        dice = 2 * n / (c_o[a] + c_r[b])
+    scored = [(n, 2 * n / (c_o[a] + c_r[b]), a, b) for (a, b), n in c_or.items()]
+    for n, dice, a, b in sorted(scored, key=lambda x: (-x[0], -x[1], x[2], x[3])):  # ties by name: reproducible
         if n < min_support or dice < min_dice or a in out:
             continue
         kind = "place" if a in CHINESE_PLACES else "name"

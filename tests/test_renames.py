@@ -39,3 +39,23 @@ def test_names_are_mined_from_aligned_pairs_when_the_original_has_no_cast():
              ("我们走吧", "Let's go"), ("罗斯来了", "Ross is here"), ("你好罗斯", "Hi Ross"), ("罗斯？", "Ross?")]
     found = {(p.original, p.release, p.renamed) for p in mined_name_pairs(pairs, ["Camila", "Ross"])}
     assert found == {("瑞秋", "Camila", True), ("罗斯", "Ross", False)}
+
+
+def test_tied_name_pairs_come_out_the_same_in_every_process():
+    """Names are held in sets, whose order changes with Python's hash seed; evidence must not."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "from dockguard.renames import text_name_pairs as t;"
+        "pairs=[('萧舒来了','Yang and Zi'),('萧舒走了','Zi and Yang'),('好','ok')];"
+        "print(t(pairs,['萧舒'],['Yang','Zi','Bo','Al']))"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", code], env={**os.environ, "PYTHONHASHSEED": str(seed)}, capture_output=True, text=True, check=True
+        ).stdout
+        for seed in range(6)
+    }
+    assert len(outputs) == 1 and "萧舒" in outputs.pop()
