@@ -6,13 +6,13 @@
    model (Embedder.embed on the same texts) and once through `register()` (parse → canonical text →
    MinHash → vectors → one registry transaction); the ratio is what registration costs beyond the model.
 2. Scanning: every work of the case set is registered (vectors through the benchmarks' on-disk cache,
-   so only the first run pays the embedding), then `--releases` queries (one of each kind, copies and non-copies, the
-   one closest to an episode's 600 lines) are each scanned twice: with the shipped settings
-   (inverted lists on a registry this size) and with exact search. Printed: the raw model's time to
-   embed the release, each scan's retrieval and alignment times, its verdict, and the share of the
-   exact 10 nearest registered lines the inverted lists find. Loading the registry view (vectors,
-   MinHash LSH, inverted lists, line masks, work names) is timed once per setting; so are the
-   model and the pinyin tables, loaded once per process before anything is measured.
+   so only the first run pays the embedding), then `--releases` queries (one of each kind, copies
+   and non-copies, the one closest to an episode's 600 lines) are each scanned twice: with the
+   shipped settings (inverted lists on a registry this size) and with exact search. Printed: the raw
+   model's time to embed the release, each scan's retrieval and alignment times, its verdict, and
+   the share of the exact 10 nearest registered lines the inverted lists find. Loading the registry
+   view (vectors, MinHash LSH, inverted lists, line masks, work names) is timed once per setting;
+   the model and the pinyin tables are loaded once per process before anything is measured.
 """
 
 from __future__ import annotations
