@@ -14,13 +14,18 @@ def evidence(strength=40.0, coverage_release=0.9, same_language=False, renames=(
 
 
 def test_score_is_monotone_and_zero_without_evidence():
-    assert score_of(0, 100, 100) == 0
-    assert score_of(5, 500, 500) <= score_of(10, 500, 500) < score_of(50, 500, 500)
+    assert score_of(0, 100, 100, False) == 0
+    assert score_of(5, 500, 500, False) <= score_of(10, 500, 500, False) < score_of(50, 500, 500, False)
 
 
 def test_the_same_strength_means_more_between_short_works():
     # chance alignments grow with the number of line pairs (an E-value): 13 lines fully copied count
-    assert score_of(12, 31, 13) > score_of(12, 800, 800) + 3
+    assert score_of(12, 31, 13, False) > score_of(12, 800, 800, False) + 3
+
+
+def test_the_same_strength_means_less_between_works_in_one_language():
+    # same-language pairs share words and set phrases: chance blocks run stronger (their own K)
+    assert score_of(30, 500, 500, True) < score_of(30, 500, 500, False)
 
 
 @pytest.mark.parametrize(
