@@ -80,10 +80,11 @@ def main() -> None:
 
     cached = CachedEmbedder(embedder, a.cache)
     queries = read_tsv(a.case_dir / "queries.tsv")
+    scripts = {q["query_id"]: read_script(a.case_dir / q["path"]) for q in queries}
     chosen = []
     for kind in dict.fromkeys(q["kind"] for q in queries):
-        sized = [(len(FlatScript.of(read_script(a.case_dir / q["path"])).texts), q) for q in queries if q["kind"] == kind]
-        chosen.append(min(sized, key=lambda x: abs(x[0] - 600))[1])
+        of_kind = [q for q in queries if q["kind"] == kind]
+        chosen.append(min(of_kind, key=lambda q: abs(len(scripts[q["query_id"]].lines) - 600)))
     chosen = chosen[: a.releases]
     with tempfile.TemporaryDirectory() as tmp, Registry.open(f"sqlite:///{tmp}/registry.sqlite") as registry:
         register(registry, works, cached)
@@ -95,7 +96,7 @@ def main() -> None:
             print(f"scan ({label}): registry of {len(works)} works, {len(view.index)} lines, "
                   f"view loaded in {time.perf_counter() - t:.2f} s")
         for q in chosen:
-            script = read_script(a.case_dir / q["path"])
+            script = scripts[q["query_id"]]
             flat = FlatScript.of(script)
             t = time.perf_counter()
             embedder.embed(flat.texts)

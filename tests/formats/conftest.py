@@ -9,17 +9,29 @@ from __future__ import annotations
 import json
 import os
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from dockguard.formats.assembly import EpisodeDraft
 from dockguard.model import Script
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "formats"
 REGEN = os.environ.get("DOCKGUARD_REGEN_GOLDEN") == "1"
 # a fixed timestamp keeps the built zip byte-for-byte the same on every run
 _ZIP_TIME = (2024, 1, 1, 0, 0, 0)
+
+
+def draft_lines(drafts: Iterable[EpisodeDraft]) -> list[tuple[str, str | None, str | None, str]]:
+    """(kind, speaker, note, text) of every line a reader drafted, in order."""
+    return [
+        (line.kind.value, line.speaker, line.note, line.text)
+        for draft in drafts
+        for scene in draft.scenes
+        for line in scene.lines
+    ]
 
 
 def script_as_golden(script: Script) -> dict[str, Any]:

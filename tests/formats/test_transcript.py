@@ -8,7 +8,7 @@ from dockguard.formats import read_script
 from dockguard.formats.transcript import read_transcript
 from dockguard.model import LineKind
 
-from .conftest import check_golden
+from .conftest import check_golden, draft_lines
 
 
 def test_golden(fixtures: Path) -> None:
@@ -16,12 +16,7 @@ def test_golden(fixtures: Path) -> None:
 
 
 def _read(text: str) -> list[tuple[str, str | None, str | None, str]]:
-    return [
-        (line.kind.value, line.speaker, line.note, line.text)
-        for draft in read_transcript(text, "t.txt")
-        for scene in draft.scenes
-        for line in scene.lines
-    ]
+    return draft_lines(read_transcript(text, "t.txt"))
 
 
 def test_credits_are_skipped() -> None:

@@ -10,7 +10,7 @@ from dockguard.formats import read_script
 from dockguard.formats.zh_script import heading_end, read_zh_script
 from dockguard.model import LineKind
 
-from .conftest import check_golden
+from .conftest import check_golden, draft_lines
 
 
 @pytest.mark.parametrize(
@@ -27,12 +27,7 @@ def test_golden(fixtures: Path, name: str) -> None:
 
 
 def _lines(text: str) -> list[tuple[str, str | None, str | None, str]]:
-    return [
-        (line.kind.value, line.speaker, line.note, line.text)
-        for draft in read_zh_script(text, "t.txt")
-        for scene in draft.scenes
-        for line in scene.lines
-    ]
+    return draft_lines(read_zh_script(text, "t.txt"))
 
 
 def test_newline_stripped_scene_and_speakers() -> None:
