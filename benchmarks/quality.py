@@ -37,11 +37,13 @@ from embed_cache import CachedEmbedder  # noqa: E402
 
 from dockguard.config import EngineSettings  # noqa: E402
 from dockguard.embed import load_embedder  # noqa: E402
-from dockguard.evidence import FlatScript  # noqa: E402
 from dockguard.fingerprint.minhash import minhash_of  # noqa: E402
 from dockguard.fingerprint.shingles import shingle_lines  # noqa: E402
 from dockguard.formats import read_script  # noqa: E402
-from dockguard.pipeline import Scanner, canonical_lines, make_work, register  # noqa: E402
+from dockguard.index.registry_index import canonical_lines  # noqa: E402
+from dockguard.manifest import read_manifest  # noqa: E402
+from dockguard.model import FlatScript  # noqa: E402
+from dockguard.pipeline import Scanner, read_works, register  # noqa: E402
 from dockguard.registry import Registry  # noqa: E402
 
 Row = dict[str, Any]
@@ -93,8 +95,7 @@ def scan_shard(a: argparse.Namespace, db_url: str, queries: list[dict[str, str]]
         flats = {w.work_id: FlatScript.of(w.script) for w in works}
         ids = list(flats)
         doc_mh = {wid: minhash_of(shingle_lines(canonical_lines(f)), settings.minhash) for wid, f in flats.items()}
-        starts = scanner.view.offsets
-        doc_mean = np.stack([unit_mean(scanner.view.index.matrix[starts[w][0] : starts[w][1]]) for w in ids])
+        doc_mean = np.stack([unit_mean(scanner.index.vectors_of(w)) for w in ids])
         for q in queries:
             script = read_script(a.case_dir / q["path"])
             result = scanner.scan(script, q["path"])
@@ -142,10 +143,7 @@ def main() -> None:
     t0 = time.perf_counter()
     embedder = make_embedder(a)
     registry_rows = read_tsv(a.case_dir / "registry.tsv")
-    works = []
-    for row in registry_rows:
-        script = read_script(a.case_dir / row["path"], title=row["title"], language=row.get("lang") or None)
-        works.append(make_work(script, work_id=row["work_id"], title=row["title"], language=row.get("lang") or None))
+    works = read_works(read_manifest(a.case_dir / "registry.tsv"))
     db_url = f"sqlite:///{tempfile.mkdtemp(prefix='dockguard-bench-')}/registry.sqlite"
     with Registry.open(db_url) as registry:
         register(registry, works, embedder, EngineSettings())

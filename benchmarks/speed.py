@@ -33,11 +33,14 @@ from quality import read_tsv  # noqa: E402
 
 from dockguard.config import EngineSettings  # noqa: E402
 from dockguard.embed import load_embedder  # noqa: E402
-from dockguard.evidence import FlatScript  # noqa: E402
 from dockguard.formats import read_script  # noqa: E402
 from dockguard.index.ivf import IVFSettings  # noqa: E402
-from dockguard.model import ScanResult  # noqa: E402
-from dockguard.pipeline import Scanner, make_work, register  # noqa: E402
+from dockguard.manifest import read_manifest  # noqa: E402
+from dockguard.model import (
+    FlatScript,  # noqa: E402
+    ScanResult,  # noqa: E402
+)
+from dockguard.pipeline import Scanner, read_works, register  # noqa: E402
 from dockguard.registry import Registry  # noqa: E402
 from dockguard.renames import is_transliteration  # noqa: E402
 
@@ -60,11 +63,7 @@ def main() -> None:
     embedder = load_embedder(None, a.device)
     embedder.embed(["warm up the model"])
     is_transliteration("林霄", "Lin Xiao")  # loads the pinyin tables once per process, as the model is
-    rows = read_tsv(a.case_dir / "registry.tsv")
-    works = [
-        make_work(read_script(a.case_dir / r["path"], title=r["title"], language=r["lang"] or None), work_id=r["work_id"])
-        for r in rows
-    ]
+    works = read_works(read_manifest(a.case_dir / "registry.tsv"))
 
     sample = works[: a.works]
     texts = [t for w in sample for t in FlatScript.of(w.script).texts]
@@ -92,9 +91,9 @@ def main() -> None:
         for label, settings in (("lists", EngineSettings()), ("exact", EngineSettings(index=IVFSettings(min_lines=sys.maxsize)))):
             scanners[label] = Scanner(registry, cached, settings)
             t = time.perf_counter()
-            view = scanners[label].view
-            print(f"scan ({label}): registry of {len(works)} works, {len(view.index)} lines, "
-                  f"view loaded in {time.perf_counter() - t:.2f} s")
+            index = scanners[label].index
+            print(f"scan ({label}): registry of {len(works)} works, {len(index)} lines, "
+                  f"index loaded in {time.perf_counter() - t:.2f} s")
         for q in chosen:
             script = scripts[q["query_id"]]
             flat = FlatScript.of(script)
@@ -110,8 +109,8 @@ def main() -> None:
                       f"-> {result.verdict.value} {_judged(result, q['expected_work_id'])}")
             vectors = cached.embed(flat.texts)[flat.worded]
             sample = vectors[np.linspace(0, len(vectors) - 1, min(len(vectors), 512)).astype(int)]
-            _, approx = scanners["lists"].view.index.search(sample, 10)
-            _, exact = scanners["exact"].view.index.search(sample, 10)
+            _, approx = scanners["lists"].index.lines.search(sample, 10)
+            _, exact = scanners["exact"].index.lines.search(sample, 10)
             found = np.mean([len(set(x) & set(y)) / 10 for x, y in zip(approx, exact, strict=True)])
             print(f"      inverted lists find {found:.0%} of the exact 10 nearest registered lines")
 

@@ -5,20 +5,17 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import lru_cache
-
-import numpy as np
 
 from dockguard.align import Alignment
 from dockguard.model import (
     AlignedPair,
     BlockSpan,
     Evidence,
-    LineRef,
+    FlatScript,
     Rename,
     SceneLink,
-    Script,
 )
 from dockguard.normalize import canonical_text, is_cjk_text
 from dockguard.renames import (
@@ -28,45 +25,6 @@ from dockguard.renames import (
     speaker_pairs,
     text_name_pairs,
 )
-
-
-def worded_mask(texts: Sequence[str]) -> np.ndarray:
-    """True for lines with at least one letter; the others (scene numbers, "……", "♪") are no evidence."""
-    return np.array([any(c.isalpha() for c in t) for t in texts], dtype=bool)
-
-
-@dataclass(frozen=True, slots=True)
-class FlatScript:
-    """A script's lines in order with their episode and scene, ready to be pointed at."""
-
-    script: Script
-    refs: tuple[LineRef, ...]
-    texts: tuple[str, ...]
-    cast: tuple[str, ...]
-    worded: np.ndarray = field(compare=False)  # worded_mask(texts)
-
-    @classmethod
-    def of(cls, script: Script) -> FlatScript:
-        refs: list[LineRef] = []
-        cast = dict.fromkeys(script.speakers)
-        for episode, scene, line in script.iter_lines():
-            refs.append(
-                LineRef(
-                    index=len(refs),
-                    episode=episode.number,
-                    scene=scene.number,
-                    scene_heading=scene.heading,
-                    where=line.location.describe(),
-                    speaker=line.speaker,
-                    text=line.text,
-                )
-            )
-        for episode in script.episodes:
-            for scene in episode.scenes:
-                cast.update(dict.fromkeys(scene.cast))
-        texts = tuple(r.text for r in refs)
-        worded = worded_mask(texts)
-        return cls(script, tuple(refs), texts, tuple(n for n in cast if n), worded)
 
 
 def _union_length(spans: Sequence[tuple[int, int]]) -> int:

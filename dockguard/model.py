@@ -7,9 +7,11 @@ can point at exact places in both works.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+
+import numpy as np
 
 
 class LineKind(str, Enum):
@@ -159,6 +161,45 @@ class LineRef:
     where: str  # Location.describe()
     speaker: str | None
     text: str
+
+
+def worded_mask(texts: Sequence[str]) -> np.ndarray:
+    """True for lines with at least one letter; the others (scene numbers, "……", "♪") are no evidence."""
+    return np.array([any(c.isalpha() for c in t) for t in texts], dtype=bool)
+
+
+@dataclass(frozen=True, slots=True)
+class FlatScript:
+    """A script's lines in order with their episode and scene, ready to be pointed at."""
+
+    script: Script
+    refs: tuple[LineRef, ...]
+    texts: tuple[str, ...]
+    cast: tuple[str, ...]
+    worded: np.ndarray = field(compare=False)  # worded_mask(texts)
+
+    @classmethod
+    def of(cls, script: Script) -> FlatScript:
+        refs: list[LineRef] = []
+        cast = dict.fromkeys(script.speakers)
+        for episode, scene, line in script.iter_lines():
+            refs.append(
+                LineRef(
+                    index=len(refs),
+                    episode=episode.number,
+                    scene=scene.number,
+                    scene_heading=scene.heading,
+                    where=line.location.describe(),
+                    speaker=line.speaker,
+                    text=line.text,
+                )
+            )
+        for episode in script.episodes:
+            for scene in episode.scenes:
+                cast.update(dict.fromkeys(scene.cast))
+        texts = tuple(r.text for r in refs)
+        worded = worded_mask(texts)
+        return cls(script, tuple(refs), texts, tuple(n for n in cast if n), worded)
 
 
 @dataclass(frozen=True, slots=True)

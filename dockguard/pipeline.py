@@ -1,29 +1,29 @@
-"""The one place that wires the stages: register() and the Scanner.
+"""The one place that wires the stages: read_works() and register(), the Scanner, compare().
 
 register: parse → canonical text → MinHash chunk signatures + line vectors → registry (one transaction)
-scan:     parse → embed → candidates (vector votes + MinHash LSH) → align each → evidence → verdict
+scan:     parse → embed → candidates (index/: vector votes + MinHash LSH) → align each → evidence → verdict
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
 from dockguard.align import align_vectors
 from dockguard.config import MINHASH_KIND, VECTORS_KIND, EngineSettings
 from dockguard.embed import Embedder
-from dockguard.errors import ModelError, RegistryError
-from dockguard.evidence import FlatScript, build_evidence, worded_mask
-from dockguard.fingerprint.minhash import sign_chunks, signature_from_bytes, signature_to_bytes
-from dockguard.index.lsh import ChunkLSH
-from dockguard.index.vectors import Candidate, LineVectorIndex
-from dockguard.model import Match, ScanResult, Script, Work
-from dockguard.normalize import canonical_text
-from dockguard.registry import Artifact, Receipt, Registry, WorkSummary, content_hash
+from dockguard.evidence import build_evidence
+from dockguard.fingerprint.minhash import sign_chunks, signature_to_bytes
+from dockguard.formats import read_script
+from dockguard.index.registry_index import RegistryIndex, canonical_lines
+from dockguard.manifest import ManifestEntry
+from dockguard.model import FlatScript, Match, ScanResult, Script, Work
+from dockguard.registry import Artifact, Batch, Registry, content_hash
 from dockguard.verdict import decide
 
 Progress = Callable[[int], None]
@@ -35,21 +35,12 @@ def language_group(language: str) -> str:
     return "zh" if primary in ("zh", "yue") else primary
 
 
-def canonical_lines(flat: FlatScript) -> list[str]:
-    return [canonical_text(t, flat.cast) for t in flat.texts]
+def formats_of(script: Script) -> str:
+    """The reader(s) that made a script, joined with + (e.g. "srt", "fountain+fdx")."""
+    return "+".join(sorted({s.format for s in script.sources}))
 
 
-def fingerprint(script: Script, embedder: Embedder, settings: EngineSettings, progress: Progress | None = None) -> list[Artifact]:
-    """What registration stores beside a work: chunk signatures and one float16 matrix of line vectors."""
-    flat = FlatScript.of(script)
-    mh = settings.minhash
-    artifacts = [
-        Artifact(MINHASH_KIND, mh.key, part, c.start, c.end, signature_to_bytes(c.minhash))
-        for part, c in enumerate(sign_chunks(canonical_lines(flat), mh))
-    ]
-    vectors = embedder.embed(flat.texts, progress=progress).astype("<f2")
-    artifacts.append(Artifact(VECTORS_KIND, embedder.model_id, 0, 0, len(flat.texts), vectors.tobytes()))
-    return artifacts
+# --- register ----------------------------------------------------------------------------------
 
 
 def make_work(
@@ -73,92 +64,93 @@ def make_work(
     )
 
 
+def read_works(
+    entries: Sequence[ManifestEntry],
+    *,
+    owner: str = "",
+    meta: Sequence[tuple[str, str]] = (),
+    progress: Progress | None = None,
+) -> list[Work]:
+    """Parse each entry into a work; `owner` stands in for entries without one, `meta` is added to
+    every entry's own. Raises InputError naming the first file that cannot be read."""
+    works = []
+    for entry in entries:
+        script = read_script(entry.path, title=entry.title, language=entry.language)
+        works.append(
+            make_work(
+                script,
+                work_id=entry.work_id,
+                title=entry.title,
+                owner=entry.owner or owner,
+                language=entry.language,
+                meta=entry.meta + tuple(meta),
+            )
+        )
+        if progress:
+            progress(1)
+    return works
+
+
+def fingerprint(script: Script, embedder: Embedder, settings: EngineSettings, progress: Progress | None = None) -> list[Artifact]:
+    """What registration stores beside a work: chunk signatures and one float16 matrix of line vectors."""
+    flat = FlatScript.of(script)
+    mh = settings.minhash
+    artifacts = [
+        Artifact(MINHASH_KIND, mh.key, part, c.start, c.end, signature_to_bytes(c.minhash))
+        for part, c in enumerate(sign_chunks(canonical_lines(flat), mh))
+    ]
+    vectors = embedder.embed(flat.texts, progress=progress).astype("<f2")
+    artifacts.append(Artifact(VECTORS_KIND, embedder.model_id, 0, 0, len(flat.texts), vectors.tobytes()))
+    return artifacts
+
+
 def register(
     registry: Registry,
     works: Sequence[Work],
     embedder: Embedder,
     settings: EngineSettings | None = None,
     progress: Progress | None = None,
-) -> list[Receipt]:
-    """Fingerprint every work, then store them all in one transaction: all or nothing."""
+    *,
+    skip_existing: bool = False,
+) -> Batch:
+    """Fingerprint every work, then store them all in one transaction: all or nothing.
+
+    With `skip_existing`, works whose id or content is registered already are skipped (and not
+    embedded); the registry checks again inside its write transaction."""
     settings = settings or EngineSettings()
-    items = [(w, fingerprint(w.script, embedder, settings, progress)) for w in works]
-    return registry.add_works(items)
+    early = registry.registered_already(works) if skip_existing else []
+    dropped = {s.work_id for s in early}
+    items = [(w, fingerprint(w.script, embedder, settings, progress)) for w in works if w.work_id not in dropped]
+    batch = registry.add_batch(items, skip_existing=skip_existing)
+    return Batch(batch.receipts, tuple(early) + batch.skipped)
 
 
-@dataclass(slots=True)
-class _RegistryView:
-    """What a scan needs of the registry, loaded once for many releases: enough to align against
-    every work and to name it, so a work's script is only loaded when something of it aligned."""
-
-    index: LineVectorIndex
-    lsh: ChunkLSH
-    offsets: dict[str, tuple[int, int]]  # work id → its rows in the index
-    worded: np.ndarray  # per registered line: has a letter (evidence.worded_mask)
-    works: dict[str, WorkSummary]
-    receipts: dict[str, str]  # work id → hash of its register receipt
+# --- scan --------------------------------------------------------------------------------------
 
 
 class Scanner:
-    """Scans releases against a registry. Loads the registry's vectors and signatures once."""
+    """Scans releases against a registry. Loads the registry's index once, on the first scan."""
 
     def __init__(self, registry: Registry, embedder: Embedder, settings: EngineSettings | None = None) -> None:
         self.registry = registry
         self.embedder = embedder
         self.settings = settings or EngineSettings()
-        self._view: _RegistryView | None = None
+        self._index: RegistryIndex | None = None
         self._work = lru_cache(maxsize=256)(self._load_work)
 
-    def _load_view(self) -> _RegistryView:
-        ids, mats = [], []
-        for work_id, art in self.registry.iter_artifacts(VECTORS_KIND, self.embedder.model_id):
-            ids.append(work_id)
-            mats.append(np.frombuffer(art.data, dtype="<f2").reshape(art.end - art.start, -1))
-        works = {w.work_id: w for w in self.registry.list_works()}
-        missing = set(works) - set(ids)
-        if missing:
-            raise ModelError(
-                f"{len(missing)} registered work(s) (e.g. {sorted(missing)[0]}) have no vectors from model "
-                f"{self.embedder.model_id!r}: vectors of different models are never compared; scan with the "
-                "--model they were registered with, or register them again with this model"
-            )
-        lsh = ChunkLSH(self.settings.minhash, self.settings.lsh_threshold)
-        for work_id, art in self.registry.iter_artifacts(MINHASH_KIND, self.settings.minhash.key):
-            lsh.add(work_id, art.part, signature_from_bytes(art.data, self.settings.minhash))
-        index = LineVectorIndex(ids, mats, self.settings.index)
-        offsets, start = {}, 0
-        for work_id, m in zip(ids, mats, strict=True):
-            offsets[work_id] = (start, start + len(m))
-            start += len(m)
-        texts = self.registry.line_texts()
-        worded = np.concatenate([worded_mask(texts.get(w, ())) for w in ids]) if ids else np.zeros(0, bool)
-        if len(worded) != len(index):
-            raise RegistryError("the registry's line vectors do not match its lines; register the works again")
-        receipts = {r.work_id: r.hash for r in self.registry.receipts() if r.action == "register"}
-        return _RegistryView(index, lsh, offsets, worded, works, receipts)
-
     @property
-    def view(self) -> _RegistryView:
-        if self._view is None:
-            self._view = self._load_view()
-        return self._view
+    def index(self) -> RegistryIndex:
+        if self._index is None:
+            self._index = RegistryIndex.load(self.registry, self.embedder, self.settings)
+        return self._index
 
     def _load_work(self, work_id: str) -> FlatScript:
         return FlatScript.of(self.registry.get_work(work_id).script)
 
-    def candidates(self, flat: FlatScript, vectors: np.ndarray) -> list[Candidate]:
-        s = self.settings
-        view = self.view
-        worded = vectors[flat.worded] if len(vectors) else vectors
-        n = len(worded)
-        sample = worded[np.unique(np.linspace(0, n - 1, min(n, s.vote_sample)).astype(int))] if n else worded
-        stride = n / max(len(sample), 1)
-        found = {c.work_id: c for c in view.index.vote(sample, k=s.vote_neighbours, top=s.candidates, stride=stride)}
-        if len(view.lsh):
-            signatures = [c.minhash for c in sign_chunks(canonical_lines(flat), s.minhash)]
-            for c in view.lsh.candidates(signatures, top=s.candidates):
-                found.setdefault(c.work_id, c)
-        return list(found.values())
+    def scan_path(self, path: Path) -> ScanResult:
+        """Read a release (file, folder of episodes or zip) and scan it."""
+        script = read_script(path)
+        return self.scan(script, str(path), formats_of(script))
 
     def scan(self, script: Script, path: str, format: str = "") -> ScanResult:
         timings: dict[str, float] = {}
@@ -167,7 +159,7 @@ class Scanner:
         vectors = self.embedder.embed(flat.texts) if flat.texts else np.zeros((0, self.embedder.dim), np.float32)
         timings["embed"] = time.perf_counter() - t
         t = time.perf_counter()
-        cands = self.candidates(flat, vectors) if len(vectors) else []
+        cands = self.index.candidates(flat, vectors) if len(vectors) else []
         timings["retrieve"] = time.perf_counter() - t
         t = time.perf_counter()
         matches = [self._verify(c.work_id, flat, vectors, script.language) for c in cands]
@@ -183,10 +175,11 @@ class Scanner:
         )
 
     def _verify(self, work_id: str, flat: FlatScript, vectors: np.ndarray, language: str) -> Match:
-        view = self.view
-        work = view.works[work_id]
-        start, end = view.offsets[work_id]
-        alignment = align_vectors(vectors, view.index.matrix[start:end], self.settings.align, flat.worded, view.worded[start:end])
+        index = self.index
+        work = index.work(work_id)
+        alignment = align_vectors(
+            vectors, index.vectors_of(work_id), self.settings.align, flat.worded, index.worded_of(work_id)
+        )
         original = self._work(work_id) if alignment.blocks else None
         same = language_group(language) == language_group(work.language)
         evidence = build_evidence(original, flat, alignment, same)
@@ -196,14 +189,14 @@ class Scanner:
             owner=work.owner,
             language=work.language,
             registered_at=work.registered_at,
-            receipt_hash=view.receipts[work_id],
+            receipt_hash=index.receipt_hash(work_id),
             verdict=decide(evidence),
             evidence=evidence,
         )
 
 
 def compare(original: Script, release: Script, embedder: Embedder, settings: EngineSettings | None = None) -> Match:
-    """Align two scripts directly, with no registry (`dockguard compare A B`)."""
+    """Align two scripts directly, with no registry."""
     settings = settings or EngineSettings()
     o, r = FlatScript.of(original), FlatScript.of(release)
     ov = embedder.embed(o.texts) if o.texts else np.zeros((0, embedder.dim), np.float32)
@@ -220,3 +213,10 @@ def compare(original: Script, release: Script, embedder: Embedder, settings: Eng
         verdict=decide(evidence),
         evidence=evidence,
     )
+
+
+def compare_paths(original: Path, release: Path, embedder: Embedder, settings: EngineSettings | None = None) -> ScanResult:
+    """`dockguard compare A B`: the release as a scan result with one match, named by the original's path."""
+    o, r = read_script(original), read_script(release)
+    match = replace(compare(o, r, embedder, settings), work_id=str(original))
+    return ScanResult(path=str(release), format=formats_of(r), language=r.language, lines=len(r.lines), matches=(match,))

@@ -54,17 +54,12 @@ def corpus_releases() -> list[dict[str, str]]:
 @pytest.fixture(scope="session")
 def corpus_db(tmp_path_factory: pytest.TempPathFactory, real_embedder: Embedder) -> str:
     """A SQLite registry with the bundled corpus's originals, registered with the real model."""
-    from dockguard.formats import read_script
     from dockguard.manifest import read_manifest
-    from dockguard.pipeline import make_work, register
+    from dockguard.pipeline import read_works, register
     from dockguard.registry import Registry
 
     url = f"sqlite:///{tmp_path_factory.mktemp('corpus-registry') / 'registry.sqlite'}"
-    works = [
-        make_work(read_script(e.path, title=e.title, language=e.language), work_id=e.work_id, title=e.title,
-                  owner=e.owner or "", language=e.language, meta=e.meta)
-        for e in read_manifest(CORPUS / "registry.tsv")
-    ]
+    works = read_works(read_manifest(CORPUS / "registry.tsv"))
     with Registry.open(url) as registry:
         register(registry, works, real_embedder)
     return url

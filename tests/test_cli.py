@@ -148,9 +148,9 @@ def test_report_refuses_a_file_that_is_not_a_result(tmp_path):
 
 
 def test_a_folder_of_releases_is_scanned_release_by_release_and_a_folder_of_episodes_is_one_work():
-    from dockguard.cli import _expand_works
+    from dockguard.formats import expand_works
 
-    releases = _expand_works([CORPUS / "releases"])
+    releases = expand_works([CORPUS / "releases"])
     assert len(releases) == 13 and all(p.is_file() for p in releases)
-    originals = _expand_works([CORPUS / "originals"])
+    originals = expand_works([CORPUS / "originals"])
     assert CORPUS / "originals" / "changan_gongque" in originals and len(originals) == 6

@@ -47,7 +47,7 @@ def test_verdicts_hold_when_retrieval_probes_only_a_few_inverted_lists(corpus_db
     settings = EngineSettings(index=IVFSettings(min_lines=0, lines_per_list=8, probes=5))
     with Registry.open(corpus_db) as registry:
         scanner = Scanner(registry, real_embedder, settings)
-        lists = scanner.view.index.lists
+        lists = scanner.index.lines.lists
         assert lists is not None and len(lists.centroids) >= 20 * lists.probes
         results = {r["path"]: scanner.scan(read_script(CORPUS / r["path"]), r["path"]) for r in corpus_releases}
     wrong = _unexpected(results, corpus_releases)
@@ -129,9 +129,10 @@ def test_the_json_schema_validates_every_corpus_result(corpus_scan):
 
     import jsonschema
 
-    from dockguard.report.scan_json import result_dict, scan_document
+    from dockguard.report.document import ScanDocument
 
     schema = json.loads((Path(__file__).resolve().parents[1] / "dockguard/report/scan.schema.json").read_text("utf-8"))
-    results = [result_dict(r, VerdictLevel.PARTIAL_COPY) for r in corpus_scan.values()]
-    document = scan_document(results, registry="sqlite://", model="m", fail_on=VerdictLevel.PARTIAL_COPY)
-    jsonschema.validate(json.loads(json.dumps(document, ensure_ascii=False)), schema)
+    document = ScanDocument.build(corpus_scan.values(), registry="sqlite://", model="m", fail_on=VerdictLevel.PARTIAL_COPY)
+    data = json.loads(document.dumps())
+    jsonschema.validate(data, schema)
+    assert ScanDocument.from_json(data) == document

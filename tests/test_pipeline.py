@@ -10,22 +10,18 @@ from dockguard import pipeline
 from dockguard.align import Alignment
 from dockguard.formats import read_script
 from dockguard.manifest import read_manifest
-from dockguard.pipeline import Scanner, make_work, register
+from dockguard.pipeline import Scanner, read_works, register
 from dockguard.registry import Registry
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
 
 def test_a_scan_loads_only_the_originals_something_aligned_with(tmp_path, fake_embedder, monkeypatch):
-    works = {
-        e.work_id: make_work(read_script(e.path, title=e.title, language=e.language), work_id=e.work_id, title=e.title)
-        for e in read_manifest(CORPUS / "registry.tsv")
-    }
+    works = {w.work_id: w for w in read_works(read_manifest(CORPUS / "registry.tsv"))}
     with Registry.open(f"sqlite:///{tmp_path / 'r.sqlite'}") as registry:
         register(registry, list(works.values()), fake_embedder)
         scanner = Scanner(registry, fake_embedder)
-        start, end = scanner.view.offsets["changan-gongque"]
-        copied = scanner.view.index.matrix[start:end]
+        copied = scanner.index.vectors_of("changan-gongque")
         align = pipeline.align_vectors
 
         def only_the_copy_aligns(release, original, *args):  # the fake embedder aligns a little of anything

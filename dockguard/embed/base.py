@@ -45,7 +45,8 @@ def check_model_id(stored: str, embedder: Embedder, what: str = "stored vectors"
     if stored != embedder.model_id:
         raise ModelError(
             f"{what} were made by model {stored!r} but the embedder is {embedder.model_id!r}; "
-            "embed both sides with the same model"
+            f"vectors of different models are never compared: use --model {stored!r}, or register the works "
+            "again with this model"
         )
 
 

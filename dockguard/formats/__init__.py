@@ -12,12 +12,14 @@ from dockguard.formats.language import detect_language
 from dockguard.formats.limits import DEFAULT_MAX_BYTES
 from dockguard.formats.reader import parse_file, read_script
 from dockguard.formats.summary import summarize
+from dockguard.formats.works import expand_works
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "decode_bytes",
     "detect_format",
     "detect_language",
+    "expand_works",
     "parse_file",
     "read_script",
     "summarize",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .content import content_hash, hashed_text
 from .receipts import GENESIS_HASH, Receipt
-from .records import Artifact, RegistryStats, WorkSummary
+from .records import Artifact, Batch, RegistryStats, Skipped, WorkSummary
 from .schema import code_schema_version
 from .store import Registry, format_utc, utc_now
 from .url import ENV_VAR, default_db_path, redact_url, resolve_db_url
@@ -18,9 +18,11 @@ __all__ = [
     "ENV_VAR",
     "GENESIS_HASH",
     "Artifact",
+    "Batch",
     "Receipt",
     "Registry",
     "RegistryStats",
+    "Skipped",
     "VerifyReport",
     "WorkSummary",
     "hashed_text",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .receipts import Receipt
+
 
 @dataclass(frozen=True, slots=True)
 class Artifact:
@@ -20,6 +22,24 @@ class Artifact:
     start: int
     end: int
     data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A work of a batch that was not registered, because its id or content is registered already."""
+
+    work_id: str
+    title: str
+    existing_id: str  # the registered work it clashes with
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """What registering a batch did: a receipt per work registered, and the works skipped."""
+
+    receipts: tuple[Receipt, ...]
+    skipped: tuple[Skipped, ...]
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ from dockguard.model import Line, Work
 from .content import content_hash
 from .engine import WRITE_OPTION, create_registry_engine, database_errors, lock_for_write
 from .receipts import GENESIS_HASH, Action, Receipt, make_receipt
-from .records import Artifact, RegistryStats, WorkSummary
+from .records import Artifact, Batch, RegistryStats, Skipped, WorkSummary
 from .rows import WorkRows, row_to_line, rows_to_work, work_to_rows
 from .schema import ensure_schema, read_schema_version
 from .tables import (
@@ -122,11 +122,21 @@ class Registry:
         the existing work, when a work id or the same content is registered already or repeats in
         the batch.
         """
+        return list(self.add_batch(items).receipts)
+
+    def add_batch(self, items: Sequence[tuple[Work, Sequence[Artifact]]], *, skip_existing: bool = False) -> Batch:
+        """`add_works`, and with `skip_existing` the works whose id or content is registered already
+        (or came earlier in the batch) are skipped instead of refused; the check runs inside the
+        write transaction, so a work registered meanwhile by another process is skipped too."""
         batch = list(items)
         if not batch:
-            return []
+            return Batch((), ())
         hashes = [_checked_content_hash(work) for work, _ in batch]
-        _refuse_repeats(batch, hashes)
+        skipped: list[Skipped] = []
+        if skip_existing:
+            batch, hashes, skipped = _drop_repeats(batch, hashes)
+        else:
+            _refuse_repeats(batch, hashes)
         prepared = [
             work_to_rows(work, artifacts, content_hash=digest, registered_at="")
             for (work, artifacts), digest in zip(batch, hashes, strict=True)
@@ -134,7 +144,11 @@ class Registry:
         ids = [rows.work["work_id"] for rows in prepared]
         try:
             with self._writing("registering") as session:
-                self._refuse_registered(session, ids, hashes)
+                if skip_existing:
+                    prepared, more = self._drop_registered(session, prepared, hashes)
+                    skipped += more
+                else:
+                    self._refuse_registered(session, ids, hashes)
                 at = format_utc(self._now())
                 for rows in prepared:
                     rows.work["registered_at"] = at
@@ -146,14 +160,22 @@ class Registry:
                     receipt = _next_receipt(seq, "register", rows.work, at, prev_hash)
                     receipts.append(receipt)
                     prev_hash = receipt.hash
-                session.execute(insert(ReceiptRow), [asdict(receipt) for receipt in receipts])
+                if receipts:
+                    session.execute(insert(ReceiptRow), [asdict(receipt) for receipt in receipts])
         except RegistryError as exc:
             if isinstance(exc.__cause__, IntegrityError):
                 # written by something that bypassed the lock: report it the way the lock would have
                 with self._reading("registering") as session:
                     self._refuse_registered(session, ids, hashes)
             raise
-        return receipts
+        return Batch(tuple(receipts), tuple(skipped))
+
+    def registered_already(self, works: Sequence[Work]) -> list[Skipped]:
+        """The works whose id or content is registered already (a read: `add_batch` checks again)."""
+        ids, titles = [w.work_id for w in works], [w.title for w in works]
+        hashes = [w.content_hash or content_hash(w.script) for w in works]
+        with self._reading("checking works") as session:
+            return list(_skips(self._registered(session, ids, hashes), ids, titles, hashes).values())
 
     def remove_work(self, work_id: str) -> Receipt:
         """Delete a work with its lines and artifacts; a 'remove' receipt records it. NotRegistered if absent."""
@@ -236,6 +258,12 @@ class Registry:
         with self._reading("reading receipts") as session:
             return [receipt_from_row(row) for row in session.scalars(query)]
 
+    def artifact_keys(self, kind: str) -> set[str]:
+        """The config keys (for vectors: model ids) of the stored artifacts of this kind."""
+        query = select(ArtifactRow.config_key).where(ArtifactRow.kind == kind).distinct()
+        with self._reading("reading artifacts") as session:
+            return set(session.scalars(query))
+
     def iter_artifacts(
         self, kind: str, config_key: str, work_ids: Iterable[str] | None = None
     ) -> Iterator[tuple[str, Artifact]]:
@@ -315,9 +343,11 @@ class Registry:
         if session.scalar(select(WorkRow.work_id).where(WorkRow.work_id == work_id)) is None:
             raise NotRegistered(f"no work {work_id!r} in the registry at {self.url}")
 
-    def _refuse_registered(self, session: Session, ids: Sequence[str], hashes: Sequence[str]) -> None:
+    def _registered(self, session: Session, ids: Sequence[str], hashes: Sequence[str]) -> tuple[set[str], dict[str, str]]:
+        """Of these ids and content hashes, the ids registered already, and hash → registered work id."""
         wanted_ids, wanted_hashes = set(ids), set(hashes)
-        clashes: dict[str, str] = {}  # the batch's work id -> the registered work it clashes with
+        known_ids: set[str] = set()
+        known_hashes: dict[str, str] = {}
         for i in range(0, len(ids), _IN_CHUNK):
             chunk_ids, chunk_hashes = ids[i : i + _IN_CHUNK], hashes[i : i + _IN_CHUNK]
             found = session.execute(
@@ -327,18 +357,46 @@ class Registry:
             )
             for existing_id, existing_hash in found:
                 if existing_id in wanted_ids:
-                    raise AlreadyRegistered(
-                        f"work id {existing_id!r} is registered already in {self.url}", existing_id
-                    )
+                    known_ids.add(existing_id)
                 if existing_hash in wanted_hashes:
-                    clashes[existing_hash] = existing_id
+                    known_hashes[existing_hash] = existing_id
+        return known_ids, known_hashes
+
+    def _refuse_registered(self, session: Session, ids: Sequence[str], hashes: Sequence[str]) -> None:
+        known_ids, known_hashes = self._registered(session, ids, hashes)
+        for work_id in ids:
+            if work_id in known_ids:
+                raise AlreadyRegistered(f"work id {work_id!r} is registered already in {self.url}", work_id)
         for work_id, digest in zip(ids, hashes, strict=True):
-            if digest in clashes:
-                existing_id = clashes[digest]
+            if digest in known_hashes:
+                existing_id = known_hashes[digest]
                 raise AlreadyRegistered(
                     f"work {work_id!r} has the same content as {existing_id!r}, registered already in {self.url}",
                     existing_id,
                 )
+
+    def _drop_registered(
+        self, session: Session, prepared: Sequence[WorkRows], hashes: Sequence[str]
+    ) -> tuple[list[WorkRows], list[Skipped]]:
+        ids = [rows.work["work_id"] for rows in prepared]
+        titles = [rows.work["title"] for rows in prepared]
+        skips = _skips(self._registered(session, ids, hashes), ids, titles, hashes)
+        return [rows for i, rows in enumerate(prepared) if i not in skips], list(skips.values())
+
+
+def _skips(
+    known: tuple[set[str], dict[str, str]], ids: Sequence[str], titles: Sequence[str], hashes: Sequence[str]
+) -> dict[int, Skipped]:
+    """Which of these works (by position) are registered already, by content or by id, and why."""
+    known_ids, known_hashes = known
+    out: dict[int, Skipped] = {}
+    for i, (work_id, title, digest) in enumerate(zip(ids, titles, hashes, strict=True)):
+        if digest in known_hashes:
+            existing = known_hashes[digest]
+            out[i] = Skipped(work_id, title, existing, f"same content as {existing}, registered already")
+        elif work_id in known_ids:
+            out[i] = Skipped(work_id, title, work_id, f"id {work_id} is registered already")
+    return out
 
 
 def _checked_content_hash(work: Work) -> str:
@@ -352,6 +410,27 @@ def _checked_content_hash(work: Work) -> str:
             f"({digest[:12]}...); compute it with dockguard.registry.content_hash or leave it empty"
         )
     return digest
+
+
+def _drop_repeats(
+    batch: Sequence[tuple[Work, Sequence[Artifact]]], hashes: Sequence[str]
+) -> tuple[list[tuple[Work, Sequence[Artifact]]], list[str], list[Skipped]]:
+    """The batch without works whose id or content came earlier in it."""
+    keep, kept_hashes, skipped = [], [], []
+    first_id: set[str] = set()
+    first_hash: dict[str, str] = {}
+    for (work, artifacts), digest in zip(batch, hashes, strict=True):
+        if digest in first_hash:
+            earlier = first_hash[digest]
+            skipped.append(Skipped(work.work_id, work.title, earlier, f"same content as {earlier} in the batch"))
+        elif work.work_id in first_id:
+            skipped.append(Skipped(work.work_id, work.title, work.work_id, f"id {work.work_id} appears twice in the batch"))
+        else:
+            first_id.add(work.work_id)
+            first_hash[digest] = work.work_id
+            keep.append((work, artifacts))
+            kept_hashes.append(digest)
+    return keep, kept_hashes, skipped
 
 
 def _refuse_repeats(batch: Sequence[tuple[Work, Sequence[Artifact]]], hashes: Sequence[str]) -> None:

@@ -1,0 +1,223 @@
+"""`dockguard register`, `works list|show|remove`, `verify`: the registry of originals."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from dockguard.cli.common import (
+    EXIT_FLAGGED,
+    EXIT_OK,
+    console,
+    db_option,
+    device_option,
+    emit_json,
+    format_option,
+    model_option,
+    open_registry,
+    progress,
+)
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--manifest", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="TSV/CSV with a header row: work_id (or id), path, title, lang, owner, more metadata columns.")
+@click.option("--title", help="Title of the work (one PATH only).")
+@click.option("--owner", default="", help="Rights holder.")
+@click.option("--lang", help="Language tag (zh-Hans, zh-Hant, ...), instead of the detected one.")
+@click.option("--id", "work_id", help="Work id (one PATH only) [default: dg- and the start of the content hash].")
+@click.option("--meta", multiple=True, metavar="KEY=VALUE", help="Metadata to keep with the work; repeatable.")
+@click.option("--skip-existing", is_flag=True, help="Skip works whose content or id is registered already instead of failing.")
+@db_option
+@model_option
+@device_option
+@format_option("text", "json")
+def register(
+    paths: Sequence[Path],
+    manifest: Path | None,
+    title: str | None,
+    owner: str,
+    lang: str | None,
+    work_id: str | None,
+    meta: Sequence[str],
+    skip_existing: bool,
+    db: str | None,
+    model: str | None,
+    device: str | None,
+    fmt: str,
+) -> None:
+    """Register original works: all in one transaction, all or nothing.
+
+    Each PATH is one work: a file, a folder of episode files, or a zip of them.
+
+    \b
+    Examples:
+      dockguard register scripts/霸总归来/ --title 霸总归来 --owner 星河影业 --meta genre=都市
+      dockguard register --manifest corpus/registry.tsv
+    """
+    from dockguard.embed import load_embedder
+    from dockguard.manifest import ManifestEntry, read_manifest
+    from dockguard.pipeline import read_works
+    from dockguard.pipeline import register as register_works
+
+    if not paths and not manifest:
+        raise click.UsageError("give PATH... or --manifest FILE")
+    if len(paths) + (1 if manifest else 0) > 1 and (title or work_id):
+        raise click.UsageError("--title and --id name one work: give a single PATH")
+    extra = []
+    for item in meta:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise click.UsageError(f"--meta takes KEY=VALUE, got {item!r}")
+        extra.append((key.strip(), value.strip()))
+    entries = read_manifest(manifest) if manifest else []
+    entries += [ManifestEntry(p, work_id, title, lang, None, (), 0) for p in paths]
+
+    with progress(len(entries), "parsing", fmt == "text") as advance:
+        works = read_works(entries, owner=owner, meta=extra, progress=advance)
+    with open_registry(db) as registry:
+        embedder = load_embedder(model, device)
+        total = sum(len(w.script.lines) for w in works)
+        with progress(total, "embedding lines", fmt == "text") as advance:
+            batch = register_works(registry, works, embedder, progress=advance, skip_existing=skip_existing)
+    by_id = {w.work_id: w for w in works}
+    rows: list[dict[str, Any]] = [
+        {"work_id": r.work_id, "title": by_id[r.work_id].title, "owner": by_id[r.work_id].owner, "language": by_id[r.work_id].language,
+         "lines": len(by_id[r.work_id].script.lines), "content_hash": r.content_hash, "registered_at": r.at, "receipt": r.hash}
+        for r in batch.receipts
+    ]
+    skipped = [{"work_id": s.work_id, "title": s.title, "existing_id": s.existing_id, "reason": s.reason} for s in batch.skipped]
+    if fmt == "json":
+        emit_json({"registered": rows, "skipped": skipped})
+        return
+    for row in rows:
+        click.echo(f"registered {row['work_id']}  {row['title']}  ({row['language']}, {row['lines']} lines)  receipt {row['receipt'][:16]}")
+    for s in skipped:
+        click.echo(f"skipped {s['work_id']} ({s['title']}): {s['reason']}")
+    click.echo(f"{len(rows)} work(s) registered, {len(skipped)} skipped.")
+
+
+@click.group()
+def works() -> None:
+    """List, show and remove registered works.
+
+    \b
+    Example:
+      dockguard works list --format json
+    """
+
+
+def _summary_json(w: Any) -> dict[str, Any]:
+    return {"work_id": w.work_id, "title": w.title, "owner": w.owner, "language": w.language,
+            "registered_at": w.registered_at, "content_hash": w.content_hash, "episodes": w.episodes, "lines": w.lines}
+
+
+@works.command("list")
+@db_option
+@format_option("text", "json")
+def works_list(db: str | None, fmt: str) -> None:
+    """List the registered works.
+
+    \b
+    Example:
+      dockguard works list --db postgresql+psycopg://dg@localhost/dockguard
+    """
+    with open_registry(db) as registry:
+        rows = registry.list_works()
+    if fmt == "json":
+        emit_json([_summary_json(w) for w in rows])
+        return
+    from rich.table import Table
+
+    table = Table("id", "title", "owner", "lang", "episodes", "lines", "registered")
+    for w in rows:
+        table.add_row(w.work_id, w.title, w.owner, w.language, str(w.episodes), str(w.lines), w.registered_at)
+    console().print(table)
+    click.echo(f"{len(rows)} work(s).")
+
+
+@works.command("show")
+@click.argument("work_id")
+@db_option
+@format_option("text", "json")
+def works_show(work_id: str, db: str | None, fmt: str) -> None:
+    """Show one registered work with its receipt.
+
+    \b
+    Example:
+      dockguard works show dg-0001
+    """
+    from dockguard.formats.summary import summarize
+
+    with open_registry(db) as registry:
+        work = registry.get_work(work_id)
+        receipt = registry.receipt_for(work_id)
+    info = {
+        "work_id": work.work_id, "title": work.title, "owner": work.owner, "language": work.language,
+        "registered_at": work.registered_at, "content_hash": work.content_hash, "meta": dict(work.meta),
+        "receipt": {"seq": receipt.seq, "hash": receipt.hash, "prev_hash": receipt.prev_hash, "at": receipt.at},
+        "script": summarize(work.script),
+    }
+    if fmt == "json":
+        emit_json(info)
+        return
+    for key in ("work_id", "title", "owner", "language", "registered_at", "content_hash"):
+        click.echo(f"{key:14} {info[key]}")
+    for k, v in info["meta"].items():
+        click.echo(f"{'meta.' + k:14} {v}")
+    click.echo(f"{'receipt':14} #{receipt.seq} {receipt.hash}")
+    s = info["script"]
+    click.echo(f"{'script':14} {s['episodes']} episode(s), {s['scenes']} scene(s), {s['lines']} lines")
+
+
+@works.command("remove")
+@click.argument("work_id")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@db_option
+@format_option("text", "json")
+def works_remove(work_id: str, yes: bool, db: str | None, fmt: str) -> None:
+    """Remove a work (a removal receipt is appended to the chain).
+
+    \b
+    Example:
+      dockguard works remove dg-0001 --yes
+    """
+    if not yes and sys.stdin.isatty():
+        click.confirm(f"Remove {work_id} from the registry?", abort=True)
+    with open_registry(db) as registry:
+        receipt = registry.remove_work(work_id)
+    if fmt == "json":
+        emit_json({"removed": work_id, "receipt": receipt.hash, "at": receipt.at})
+    else:
+        click.echo(f"removed {work_id}; receipt {receipt.hash[:16]}")
+
+
+@click.command()
+@db_option
+@format_option("text", "json")
+def verify(db: str | None, fmt: str) -> None:
+    """Check the receipt chain and every registered work against its receipt.
+
+    Exit 0 when intact, 1 when tampering was found.
+
+    \b
+    Example:
+      dockguard verify --format json
+    """
+    with open_registry(db) as registry:
+        report = registry.verify()
+    if fmt == "json":
+        emit_json({"ok": report.ok, "receipts_checked": report.receipts_checked, "works_checked": report.works_checked,
+                   "problems": list(report.problems)})
+    else:
+        for p in report.problems:
+            click.echo(f"TAMPERED: {p}")
+        click.echo(f"{'OK' if report.ok else 'FAILED'}: {report.receipts_checked} receipt(s), {report.works_checked} work(s) checked.")
+    sys.exit(EXIT_OK if report.ok else EXIT_FLAGGED)
+
+
+COMMANDS = [register, works, verify]
