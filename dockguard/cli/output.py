@@ -9,6 +9,8 @@ import tempfile
 from pathlib import Path
 from typing import IO
 
+from dockguard.errors import InputError
+
 
 class PendingFile:
     """A temporary file in the target's folder, made at once (so an unwritable target fails before
@@ -18,7 +20,10 @@ class PendingFile:
         self.target = target
         if make_parents:
             target.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=f".part{target.suffix}", dir=target.parent)
+        try:
+            fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=f".part{target.suffix}", dir=target.parent)
+        except OSError as e:
+            raise InputError(target, f"cannot be written ({e.strerror or e})") from e
         os.close(fd)
         self.temp = Path(name)
 

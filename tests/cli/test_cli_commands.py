@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from dockguard.cli import main
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "corpus"
 SCHEMA = json.loads((ROOT / "dockguard" / "report" / "scan.schema.json").read_text(encoding="utf-8"))
 
