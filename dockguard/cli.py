@@ -16,7 +16,7 @@ import click
 
 from dockguard import __version__
 from dockguard.errors import DockGuardError
-from dockguard.formats.episodes import names_an_episode
+from dockguard.formats import names_an_episode
 from dockguard.model import VerdictLevel
 
 EXIT_OK, EXIT_FLAGGED, EXIT_USAGE = 0, 1, 2
@@ -103,7 +103,7 @@ def parse(paths: Sequence[Path], fmt: str) -> None:
       dockguard parse corpus/originals/ corpus/releases/heir_en.fountain --format json
     """
     from dockguard.formats import read_script
-    from dockguard.formats.summary import summarize
+    from dockguard.report.summary import summarize
 
     summaries = []
     for path in _expand_works(paths):
@@ -309,7 +309,7 @@ def works_show(work_id: str, db: str | None, fmt: str) -> None:
     Example:
       dockguard works show dg-0001
     """
-    from dockguard.formats.summary import summarize
+    from dockguard.report.summary import summarize
 
     with _open_registry(db) as registry:
         work = registry.get_work(work_id)
