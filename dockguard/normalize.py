@@ -8,9 +8,10 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
+from dockguard.han import HAN_RE, has_han
+
 NAME_MASK = "〇"
 
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # every character that is not a letter, a digit or the mask is punctuation or space for our purpose
 _NOT_WORD = re.compile(rf"[^\w{NAME_MASK}]+", re.UNICODE)
 
@@ -26,13 +27,13 @@ def _t2s():  # type: ignore[no-untyped-def]
 def to_simplified(text: str) -> str:
     """Traditional Chinese characters → Simplified (no-op on other scripts). Cached: a scan meets
     the same original lines once per release that aligns with them."""
-    return _t2s().convert(text) if _CJK.search(text) else text
+    return _t2s().convert(text) if has_han(text) else text
 
 
 def is_cjk_text(text: str) -> bool:
     """True when Han characters make up most of the letters (Chinese is shingled by characters)."""
     letters = sum(map(str.isalpha, text))
-    return letters > 0 and sum(map(str.isalpha, _CJK.findall(text))) * 2 > letters
+    return letters > 0 and sum(map(str.isalpha, HAN_RE.findall(text))) * 2 > letters
 
 
 @lru_cache(maxsize=256)
@@ -41,7 +42,7 @@ def _maskers(names: tuple[str, ...]) -> tuple[tuple[str, re.Pattern[str] | None]
     are replaced as substrings)."""
     ordered = sorted({n for n in names if n}, key=len, reverse=True)
     return tuple(
-        (n, None if _CJK.search(n) else re.compile(rf"(?<!\w){re.escape(n)}(?!\w)", re.IGNORECASE)) for n in ordered
+        (n, None if has_han(n) else re.compile(rf"(?<!\w){re.escape(n)}(?!\w)", re.IGNORECASE)) for n in ordered
     )
 
 

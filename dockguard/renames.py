@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from difflib import SequenceMatcher
 from functools import lru_cache
 
+from dockguard.han import HAN
 from dockguard.model import Rename
 from dockguard.normalize import is_cjk_text, to_simplified
 
@@ -158,7 +159,7 @@ def text_name_pairs(
     return sorted(out.values(), key=lambda p: -p.support)
 
 
-_HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
+_HAN_RUN = re.compile(f"[{HAN}]+")
 _WORD = re.compile(r"\w+")  # a name said in a line is one of its words (release names are letters only)
 
 

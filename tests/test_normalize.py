@@ -3,9 +3,8 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dockguard.han import HAN_RE as _HAN
 from dockguard.normalize import NAME_MASK, canonical_text, is_cjk_text, mask_names, to_simplified
-
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 def test_traditional_and_simplified_meet():

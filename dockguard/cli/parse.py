@@ -27,7 +27,7 @@ def parse(paths: Sequence[Path], fmt: str) -> None:
       dockguard parse corpus/originals/ corpus/releases/en/changan_gongque.en.srt --format json
     """
     from dockguard.formats import expand_works, read_script
-    from dockguard.formats.summary import summarize
+    from dockguard.report.summary import summarize
 
     rows: list[dict[str, Any]] = []
     for path in expand_works(paths):

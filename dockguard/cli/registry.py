@@ -151,7 +151,7 @@ def works_show(work_id: str, db: str | None, fmt: str) -> None:
     Example:
       dockguard works show dg-0001
     """
-    from dockguard.formats.summary import summarize
+    from dockguard.report.summary import summarize
 
     with open_registry(db) as registry:
         work = registry.get_work(work_id)

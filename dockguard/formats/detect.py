@@ -1,4 +1,4 @@
-"""Which reader a file needs: by extension, then by sniffing the content.
+"""Which reader a file needs: by extension (the reader table, `table.py`), then by sniffing the content.
 
 Formats: srt, ass, ssa, vtt, fdx, docx, pdf (by extension or magic bytes) and, for text, a flavour
 found by content: `zh-script` (Chinese script markers or `名字：` labels), `fountain` (INT./EXT.
@@ -12,24 +12,17 @@ import re
 import statistics
 from pathlib import PurePath
 
-from dockguard.formats.cues import match_caps_cue, match_name_colon
-from dockguard.formats.screenplay import scene_heading
-from dockguard.formats.sentences import physical_lines
-from dockguard.formats.zh_convert import simplified_view
-from dockguard.formats.zh_speakers import BOUNDARY, HAN, NAME_CHARS, is_plausible_name, strip_speech_verb
+from dockguard.formats.engines.cues import match_caps_cue, match_name_colon
+from dockguard.formats.engines.screenplay import scene_heading
+from dockguard.formats.engines.sentences import physical_lines
+from dockguard.formats.subtitles import SUBTITLE_FORMATS
+from dockguard.formats.table import format_of_extension
+from dockguard.formats.zh.convert import simplified_view
+from dockguard.formats.zh.speakers import BOUNDARY, NAME_CHARS, is_plausible_name, strip_speech_verb
+from dockguard.han import HAN, count_han
 
+# what text_flavour can answer; each is a text format of the reader table
 TEXT_FLAVOURS = ("zh-script", "fountain", "transcript", "subtitle-lines", "plain")
-_EXTENSION_FORMATS = {
-    ".srt": "srt",
-    ".ass": "ass",
-    ".ssa": "ssa",
-    ".vtt": "vtt",
-    ".fountain": "fountain",
-    ".spmd": "fountain",
-    ".fdx": "fdx",
-    ".docx": "docx",
-    ".pdf": "pdf",
-}
 _SRT_TIMING = re.compile(
     r"^\s*\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}\s*-->\s*\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}", re.MULTILINE
 )
@@ -46,17 +39,16 @@ _ZH_MARKERS = re.compile(
 _ZH_SPACED_CUE = re.compile(f"(?:^|(?<=\\s))[{HAN}] [{HAN}](?: [{HAN}])?(?=\\s)")
 _TITLE_PAGE = re.compile(r"^\s*(?:Title|Credit|Author)\s*:", re.IGNORECASE)
 _SAMPLE_LINES = 4000
-_HAN_CHAR = re.compile("[\u4e00-\u9fff]")
 _LATIN_CHAR = re.compile("[A-Za-z]")
 
 
 def detect_format(path: str | PurePath, text: str | None = None) -> str:
     """The format name for a file: by extension where it is unambiguous, else by content."""
-    suffix = PurePath(str(path)).suffix.lower()
-    by_extension = _EXTENSION_FORMATS.get(suffix)
+    named = format_of_extension(path)
+    by_extension = named.name if named is not None else None
     if text is None:
         return by_extension or "plain"
-    if by_extension in ("srt", "ass", "ssa", "vtt"):
+    if by_extension in SUBTITLE_FORMATS:
         # files are misnamed often; the content says which subtitle syntax it really is
         return subtitle_syntax(text) or by_extension
     if by_extension is not None:
@@ -82,7 +74,7 @@ def text_flavour(text: str) -> str:
     """Which text reader fits: zh-script, fountain, transcript, subtitle-lines or plain."""
     lines = [line for _, line in physical_lines(text)[:_SAMPLE_LINES]]
     sample = "\n".join(lines)
-    han = len(_HAN_CHAR.findall(sample))
+    han = count_han(sample)
     latin = len(_LATIN_CHAR.findall(sample))
     nonblank = [line.strip() for line in lines if line.strip()]
     if not nonblank:

@@ -7,7 +7,7 @@ import zipfile
 import zlib
 
 from dockguard.errors import ParseError
-from dockguard.formats.archive import check_zip
+from dockguard.formats.files.archive import check_zip
 
 
 def docx_text(data: bytes, file: str, max_bytes: int) -> str:

@@ -15,8 +15,8 @@ from xml.sax.handler import ContentHandler
 from xml.sax.xmlreader import AttributesImpl, Locator
 
 from dockguard.errors import ParseError
-from dockguard.formats.assembly import EpisodeDraft, ScriptAssembler
-from dockguard.formats.cues import is_voiceover, join_notes, match_caps_cue
+from dockguard.formats.engines.assembly import EpisodeDraft, ScriptAssembler
+from dockguard.formats.engines.cues import is_voiceover, join_notes, match_caps_cue
 from dockguard.model import Line, LineKind, Location
 
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")

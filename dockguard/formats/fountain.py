@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 
-from dockguard.formats.assembly import EpisodeDraft
-from dockguard.formats.screenplay import SourceLine, read_screenplay
-from dockguard.formats.sentences import physical_lines
+from dockguard.formats.engines.assembly import EpisodeDraft
+from dockguard.formats.engines.screenplay import SourceLine, read_screenplay
+from dockguard.formats.engines.sentences import physical_lines
 
 _TITLE_KEY = re.compile(
     r"^(?:title|credit|author|authors|source|draft date|date|contact|copyright|notes|revision|format)\s*:",

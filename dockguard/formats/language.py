@@ -12,7 +12,8 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from dockguard.formats.zh_convert import changes_to_simplified, changes_to_traditional
+from dockguard.formats.zh.convert import changes_to_simplified, changes_to_traditional
+from dockguard.han import HAN_RE
 
 UNDETERMINED = "und"
 _SAMPLE_CHARS = 60_000
@@ -118,7 +119,7 @@ def _take_sample(texts: Iterable[str]) -> str:
 
 _SCRIPT_PATTERNS = {
     "latin": re.compile("[A-Za-z\u00c0-\u024f\u1e00-\u1eff]"),
-    "han": re.compile("[\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff]"),
+    "han": HAN_RE,
     # ・ and ー also appear in Chinese text
     "kana": re.compile("[\u3040-\u30fa\u30fd-\u30ff]"),
     "hangul": re.compile("[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]"),
@@ -137,7 +138,7 @@ def _count_scripts(text: str) -> Counter[str]:
 
 def _chinese_variant(text: str) -> str:
     """zh-Hant when more of the characters are ones OpenCC t2s would change than s2t would."""
-    han = Counter(ch for ch in text if "\u4e00" <= ch <= "\u9fff")
+    han = Counter(HAN_RE.findall(text))
     if sum(han.values()) > _HAN_SAMPLE:
         han = Counter(dict(han.most_common(3000)))
     traditional = sum(n for ch, n in han.items() if changes_to_simplified(ch))

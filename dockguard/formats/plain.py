@@ -7,9 +7,10 @@ read as CUE lines without times, located by line number, split at dialogue dashe
 
 from __future__ import annotations
 
-from dockguard.formats.assembly import EpisodeDraft, ScriptAssembler
-from dockguard.formats.sentences import physical_lines, split_sentences
+from dockguard.formats.engines.assembly import EpisodeDraft, ScriptAssembler
+from dockguard.formats.engines.sentences import physical_lines, split_sentences
 from dockguard.formats.subtitles import cue_lines
+from dockguard.han import has_han
 from dockguard.model import Line, LineKind, Location
 
 _RUN_ON = 60
@@ -23,7 +24,7 @@ def read_plain(text: str, file: str) -> tuple[EpisodeDraft, ...]:
         if not stripped:
             continue
         location = Location(file, line=number)
-        pieces = split_sentences(stripped) if len(stripped) > _RUN_ON and _has_han(stripped) else [stripped]
+        pieces = split_sentences(stripped) if len(stripped) > _RUN_ON and has_han(stripped) else [stripped]
         for piece in pieces:
             asm.add(Line(piece, LineKind.ACTION, location))
     return asm.finish()
@@ -38,6 +39,3 @@ def read_subtitle_lines(text: str, file: str) -> tuple[EpisodeDraft, ...]:
                 asm.add(cue)
     return asm.finish()
 
-
-def _has_han(text: str) -> bool:
-    return any("\u4e00" <= ch <= "\u9fff" for ch in text)

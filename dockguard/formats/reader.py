@@ -3,33 +3,20 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from dockguard.errors import InputError
-from dockguard.formats.archive import Member, directory_members, zip_members
-from dockguard.formats.assembly import EpisodeDraft
-from dockguard.formats.decode import decode_bytes
 from dockguard.formats.detect import detect_format, text_flavour
-from dockguard.formats.episodes import episode_number_from_name
-from dockguard.formats.fountain import read_fountain
+from dockguard.formats.engines.assembly import EpisodeDraft
+from dockguard.formats.files.archive import Member, directory_members, zip_members
+from dockguard.formats.files.decode import decode_bytes
+from dockguard.formats.files.episodes import episode_number_from_name
+from dockguard.formats.files.limits import DEFAULT_MAX_BYTES, read_limited
 from dockguard.formats.language import detect_language
-from dockguard.formats.limits import DEFAULT_MAX_BYTES, read_limited
-from dockguard.formats.plain import read_plain, read_subtitle_lines
-from dockguard.formats.subtitles import SUBTITLE_FORMATS, read_subtitles
-from dockguard.formats.transcript import read_transcript
-from dockguard.formats.zh_script import read_zh_script
+from dockguard.formats.table import ZIP_MAGIC, binary_format, format_named
 from dockguard.model import Episode, LineKind, Script, SourceFile
-
-_TEXT_READERS: dict[str, Callable[[str, str], tuple[EpisodeDraft, ...]]] = {
-    "zh-script": read_zh_script,
-    "fountain": read_fountain,
-    "transcript": read_transcript,
-    "subtitle-lines": read_subtitle_lines,
-    "plain": read_plain,
-}
-_ZIP_MAGIC = b"PK\x03\x04"
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +50,7 @@ def read_script(
     else:
         data = read_limited(root, max_bytes)
         suffix = root.suffix.lower()
-        if suffix == ".zip" or (data.startswith(_ZIP_MAGIC) and suffix not in (".docx", ".fdx")):
+        if suffix == ".zip" or (data.startswith(ZIP_MAGIC) and suffix not in (".docx", ".fdx")):
             members = zip_members(root, data, max_bytes)
         else:
             members = [Member(root.name, data)]
@@ -110,21 +97,12 @@ def _parse_file(data: bytes, file: str, max_bytes: int) -> ParsedFile:
     if not data:
         raise InputError(file, "empty file")
     digest = hashlib.sha256(data).hexdigest()
-    by_name = detect_format(file)
-    head = data[:2048].lstrip()
-    if by_name == "fdx" or (head.startswith(b"<?xml") and b"<FinalDraft" in head):
-        from dockguard.formats.fdx import read_fdx, xml_encoding
-
-        return ParsedFile(SourceFile(file, "fdx", xml_encoding(data), digest), read_fdx(data, file))
-    if by_name == "docx" or (by_name != "pdf" and data.startswith(_ZIP_MAGIC)):
-        from dockguard.formats.docx import docx_text
-
-        text = docx_text(data, file, max_bytes)
-        return _parse_extracted(text, file, "docx", digest)
-    if by_name == "pdf" or data.startswith(b"%PDF-"):
-        from dockguard.formats.pdf import pdf_text
-
-        return _parse_extracted(pdf_text(data, file), file, "pdf", digest)
+    binary = binary_format(file, data)
+    if binary is not None and binary.read_document is not None:
+        encoding, episodes = binary.read_document(data, file)
+        return ParsedFile(SourceFile(file, binary.name, encoding, digest), episodes)
+    if binary is not None and binary.extract_text is not None:
+        return _parse_extracted(binary.extract_text(data, file, max_bytes), file, binary.name, digest)
     text, encoding = decode_bytes(data, file)
     if not text.strip():
         raise InputError(file, "empty file (only whitespace)")
@@ -144,9 +122,7 @@ def _parse_extracted(text: str, file: str, container: str, digest: str) -> Parse
 
 def parse_text(text: str, file: str, fmt: str) -> tuple[EpisodeDraft, ...]:
     """Parse decoded text in a known format (a subtitle syntax or a text flavour)."""
-    if fmt in SUBTITLE_FORMATS:
-        return read_subtitles(text, file, fmt)
-    reader = _TEXT_READERS.get(fmt)
+    reader = format_named(fmt).read_text
     if reader is None:
         raise ValueError(f"no text reader for format {fmt!r}")
     return reader(text, file)

@@ -15,9 +15,15 @@ import re
 import warnings
 
 from dockguard.errors import ParseError
-from dockguard.formats.assembly import EpisodeDraft, ScriptAssembler
-from dockguard.formats.cues import join_notes, match_name_colon, split_dialogue_dashes, split_parentheticals
-from dockguard.formats.zh_speakers import HAN, STRUCTURE_LABELS, is_plausible_name
+from dockguard.formats.engines.assembly import EpisodeDraft, ScriptAssembler
+from dockguard.formats.engines.cues import (
+    join_notes,
+    match_name_colon,
+    split_dialogue_dashes,
+    split_parentheticals,
+)
+from dockguard.formats.zh.speakers import STRUCTURE_LABELS, is_plausible_name
+from dockguard.han import HAN
 from dockguard.model import Line, LineKind, Location
 
 SUBTITLE_FORMATS = ("srt", "ass", "ssa", "vtt")

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from dockguard.formats.assembly import EpisodeDraft
+from dockguard.formats.engines.assembly import EpisodeDraft
 from dockguard.model import Script
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "formats"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from dockguard.formats import detect_format
-from dockguard.formats.summary import detect_format as detect_format_from_summary
 
 SRT = "1\n00:00:01,000 --> 00:00:02,000\nHello.\n\n2\n00:00:03,000 --> 00:00:04,000\nBye.\n"
 
@@ -38,4 +37,4 @@ def test_detect_format(name: str, text: str, expected: str) -> None:
 
 def test_by_name_only() -> None:
     assert detect_format("x.pdf") == "pdf"
-    assert detect_format_from_summary("x.ass") == "ass"
+    assert detect_format("x.ass") == "ass"

@@ -11,7 +11,7 @@ import pytest
 
 from dockguard.errors import InputError, UnsupportedFormat
 from dockguard.formats import DEFAULT_MAX_BYTES, read_script
-from dockguard.formats.limits import _max_bytes_from_env
+from dockguard.formats.files.limits import _max_bytes_from_env
 
 
 def test_sources_record_format_encoding_and_hash(fixtures: Path) -> None:

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from dockguard.formats import read_script
-from dockguard.formats.zh_script import heading_end, read_zh_script
+from dockguard.formats.zh.script import heading_end, read_zh_script
 from dockguard.model import LineKind
 
-from .conftest import check_golden, draft_lines
+from ..conftest import check_golden, draft_lines
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dockguard.errors import InputError, UnsupportedFormat
-from dockguard.formats.decode import decode_bytes
+from dockguard.formats.files.decode import decode_bytes
 
 _SIMPLIFIED = "林霄推门而入看见苏晴正在窗边发呆她说我们之间已经没有什么可说的了你为何还要回来这里是我的家"
 _TRADITIONAL = "林霄推門而入看見蘇晴正在窗邊發呆她說我們之間已經沒有什麼可說的了你為何還要回來這裡是我的家"

@@ -8,7 +8,7 @@ the line follows it, so `林霄：（冷笑）你走吧` keeps its note while `�
 Speaker labels are only believed for names the file's `SpeakerSet` accepts.
 
 Segmentation runs on the Simplified view of a line and reports offsets, which hold for the
-original line too (zh_convert keeps the length).
+original line too (zh.convert keeps the length).
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
-from dockguard.formats.numerals import ZH_NUMERAL_CHARS, parse_number
-from dockguard.formats.zh_speakers import BOUNDARY, BOUNDARY_CHARS, HAN, NAME_CHARS, SpeakerSet
+from dockguard.formats.zh.numerals import ZH_NUMERAL_CHARS, parse_number
+from dockguard.formats.zh.speakers import BOUNDARY, BOUNDARY_CHARS, NAME_CHARS, SpeakerSet
+from dockguard.han import HAN
 
 
 class UnitKind(Enum):

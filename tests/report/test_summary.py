@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from dockguard.formats import read_script, summarize
+from dockguard.formats import read_script
+from dockguard.report.summary import summarize
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "formats"
 
 
-def test_summary(fixtures: Path) -> None:
-    summary = summarize(read_script(fixtures / "zh_script_standard.txt"))
+def test_summary() -> None:
+    summary = summarize(read_script(FIXTURES / "zh_script_standard.txt"))
     json.dumps(summary)  # JSON-ready
     assert summary["title"] == "zh_script_standard"
     assert summary["language"] == "zh-Hans"

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from dockguard.errors import InputError, UnsupportedFormat
+from dockguard.han import HAN_RE, is_han
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     # UTF-32 first: its little-endian BOM starts with the UTF-16 one
@@ -175,7 +176,7 @@ def _korean_instead(data: bytes, candidates: list[_Candidate]) -> _Candidate | N
     gb = next((c for c in candidates if c.encoding == "gb18030"), None)
     if gb is None:
         return None
-    han = [ch for ch in gb.text if "\u4e00" <= ch <= "\u9fff"]
+    han = HAN_RE.findall(gb.text)
     if not han or sum(1 for ch in han if ch in _FREQUENT_HAN) / len(han) >= 0.3:
         return None
     try:
@@ -302,7 +303,7 @@ def _is_common_cjk(ch: str) -> bool:
         return True
     if 0x2460 <= code <= 0x249B or 0x3220 <= code <= 0x3243:  # ① ⑴ ㈠ list numbers
         return True
-    if not 0x4E00 <= code <= 0x9FFF:
+    if not is_han(ch):
         return False
     # the GB2312 hanzi (6763) and Big5's common characters (5401) cover ordinary modern text;
     # a wrong double-byte decoding scatters over all ~21000, mostly outside both

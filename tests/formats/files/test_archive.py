@@ -13,7 +13,7 @@ import pytest
 from dockguard.errors import InputError, ParseError
 from dockguard.formats import read_script
 
-from .conftest import check_golden
+from ..conftest import check_golden
 
 _LIMIT = 10 * 1024 * 1024
 

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from pathlib import PurePosixPath
 
-from dockguard.formats.numerals import ZH_NUMERAL_CHARS, parse_number
+from dockguard.formats.zh.numerals import ZH_NUMERAL_CHARS, parse_number
 
 _NAME_PATTERNS = (
     re.compile(rf"第\s*([0-9０-９]+|[{ZH_NUMERAL_CHARS}]+)\s*[集话話回期]"),

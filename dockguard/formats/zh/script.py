@@ -4,7 +4,7 @@ Episode headings (第1集, 第十二集, EP01), scene headings (`1-1 日 内 总
 主任办公室`, `场：1景：…`, `1、日景外范家村`, a short `【家里】`), cast lines (`人物：林霄、苏晴` -> Scene.cast),
 △ action, `林霄（冷笑）：…` dialogue (note 冷笑), voice-over (`（OS）`, 画外音, 旁白), bracketed stage
 directions, and plain narration split at sentence ends. Whole scripts on one line are cut into units
-by `zh_segment`; speaker names are vetted by `zh_speakers`.
+by `zh.segment`; speaker names are vetted by `zh.speakers`.
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from dockguard.formats.assembly import EpisodeDraft, ScriptAssembler
-from dockguard.formats.cues import is_voiceover, join_notes, split_parentheticals
-from dockguard.formats.sentences import physical_lines, split_sentences
-from dockguard.formats.zh_convert import simplified_view
-from dockguard.formats.zh_segment import Unit, UnitKind, segment_line
-from dockguard.formats.zh_speakers import (
+from dockguard.formats.engines.assembly import EpisodeDraft, ScriptAssembler
+from dockguard.formats.engines.cues import is_voiceover, join_notes, split_parentheticals
+from dockguard.formats.engines.sentences import physical_lines, split_sentences
+from dockguard.formats.zh.convert import simplified_view
+from dockguard.formats.zh.segment import Unit, UnitKind, segment_line
+from dockguard.formats.zh.speakers import (
     CAMERA_LABELS,
     CAST_LABELS,
     VOICE_LABELS,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from dockguard.formats.episodes import names_an_episode
+from dockguard.formats.files.episodes import names_an_episode
 
 # files in a folder of works that are not works: manifests, notes, earlier results
 NOT_WORKS = (".tsv", ".csv", ".md", ".json", ".html")

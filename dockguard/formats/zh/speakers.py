@@ -7,7 +7,7 @@ more characters), or it is listed in the cast. That keeps one-off `议论：` or
 
 Labels that are a known name plus something are not names of their own: `林霄冷笑：` is 林霄 with a
 note, `白天李肖：` is 李肖 after a glued heading; kinship (`唐鹏母亲`) makes a different character.
-All matching is done on the Simplified view of the text (see zh_convert).
+All matching is done on the Simplified view of the text (see zh.convert).
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-HAN = "\u4e00-\u9fff\u3400-\u4dbf"
+from dockguard.han import HAN, count_han
+
 NAME_CHARS = f"{HAN}A-Za-z0-9０-９Ａ-Ｚａ-ｚ\u3040-\u309f\u30a0-\u30ff·•"
 # after one of these a new label can start: line start, spaces, sentence and bracket ends
 BOUNDARY = "\\s\u3000。！？!?…；;，,、）)】\\]」』”’〉》>—–△▲☆★●◆■"
@@ -99,7 +100,7 @@ def is_plausible_name(name: str) -> bool:
     """Short, not a label, not a phrase: could this be a character's name?"""
     if not name or name in STRUCTURE_LABELS or name in VOICE_LABELS:
         return False
-    han = sum(1 for ch in name if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf")
+    han = count_han(name)
     if han == 0:
         # a Latin-only name in a Chinese script: short and capitalised (Tom, JAY, A)
         return bool(re.fullmatch(r"[A-Z][A-Za-z]{0,9}", name))

@@ -13,8 +13,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from dockguard.formats.assembly import EpisodeDraft, ScriptAssembler
-from dockguard.formats.cues import (
+from dockguard.formats.engines.assembly import EpisodeDraft, ScriptAssembler
+from dockguard.formats.engines.cues import (
     is_act_mark,
     is_transition,
     is_voiceover,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from dockguard.formats.episodes import episode_number_from_name, order_members
-from dockguard.formats.numerals import parse_number
+from dockguard.formats.files.episodes import episode_number_from_name, order_members
+from dockguard.formats.zh.numerals import parse_number
 
 
 @pytest.mark.parametrize(
@@ -59,7 +59,7 @@ def test_parse_number(text: str, value: int | None) -> None:
 
 
 def test_names_an_episode_only_when_the_name_states_one():
-    from dockguard.formats.episodes import names_an_episode
+    from dockguard.formats.files.episodes import names_an_episode
 
     assert all(names_an_episode(n) for n in ("第3集.txt", "第十二集.docx", "EP03.srt", "S01E02.fountain", "1x03.txt", "03.txt"))
     assert not any(names_an_episode(n) for n in ("draft2_final.txt", "la_casa_vieja.es.txt", "notes.md"))

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from dockguard.formats.detect import detect_format
 from dockguard.model import LineKind, Script
 
-__all__ = ["detect_format", "summarize"]
+__all__ = ["summarize"]
 
 TOP_SPEAKERS = 20
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from dockguard.errors import InputError, ParseError, UnsupportedFormat
-from dockguard.formats.episodes import order_members
-from dockguard.formats.limits import check_size, describe_size, read_limited
+from dockguard.formats.files.episodes import order_members
+from dockguard.formats.files.limits import check_size, describe_size, read_limited
 
 MAX_MEMBERS = 1000
 MAX_RATIO = 100
