@@ -145,12 +145,3 @@ def test_report_refuses_a_file_that_is_not_a_result(tmp_path):
     bogus.write_text("[1, 2]")
     result = run("report", str(bogus), "-o", str(tmp_path / "r.html"))
     assert result.exit_code == 2 and "x.json" in result.output
-
-
-def test_a_folder_of_releases_is_scanned_release_by_release_and_a_folder_of_episodes_is_one_work():
-    from dockguard.formats import expand_works
-
-    releases = expand_works([CORPUS / "releases"])
-    assert len(releases) == 13 and all(p.is_file() for p in releases)
-    originals = expand_works([CORPUS / "originals"])
-    assert CORPUS / "originals" / "changan_gongque" in originals and len(originals) == 6
