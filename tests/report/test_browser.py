@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import json
 import os
 import re
 import stat
@@ -19,7 +18,7 @@ from dockguard.report import browser
 from dockguard.report.browser import BrowserNotFound, dump_dom, find_chromium, html_to_pdf, screenshot
 from dockguard.report.html import render_html
 
-FIXTURE = Path(__file__).parents[1] / "fixtures" / "report" / "scan_sample.json"
+from .conftest import load_sample, read_document
 
 needs_chromium = pytest.mark.skipif(
     find_chromium() is None,
@@ -27,14 +26,10 @@ needs_chromium = pytest.mark.skipif(
 )
 
 
-def _scan() -> dict[str, Any]:
-    return json.loads(FIXTURE.read_text(encoding="utf-8"))
-
-
 @pytest.fixture(scope="module")
 def report_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("report") / "report.html"
-    path.write_text(render_html(_scan()), encoding="utf-8")
+    path.write_text(render_html(read_document(load_sample())), encoding="utf-8")
     return path
 
 
@@ -58,7 +53,7 @@ def test_screenshot_is_a_png_of_the_window_size(report_file: Path, tmp_path: Pat
 @needs_chromium
 def test_dom_after_scripts_has_the_evidence(report_file: Path) -> None:
     dom = dump_dom(report_file)
-    scan = _scan()
+    scan = load_sample()
     assert 'data-report-ready="yes"' in dom  # our script ran
     assert 'id="toolbar"' in dom and 'id="toolbar" hidden' not in dom
     for label in ("Localized copy", "Translated copy", "Clear"):

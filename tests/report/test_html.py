@@ -4,34 +4,30 @@ from __future__ import annotations
 
 import copy
 import html
-import json
 import re
-from functools import lru_cache
-from pathlib import Path
+from dataclasses import replace
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dockguard.report.html import PAIRS_SHOWN, redact_url, render_html
+from dockguard.model import VerdictLevel
+from dockguard.registry.url import redact_url
+from dockguard.report.document import ScanDocument
+from dockguard.report.html import PAIRS_SHOWN, render_html
 
-FIXTURE = Path(__file__).parents[1] / "fixtures" / "report" / "scan_sample.json"
-
-
-@lru_cache(maxsize=1)
-def _sample_text() -> str:
-    return FIXTURE.read_text(encoding="utf-8")
+from .conftest import HOSTILE, assert_only_report_markup, documents, load_sample, read_document, texts
 
 
-def load_sample() -> dict[str, Any]:
-    """A fresh copy of the fixture scan: a localized copy, a reordered translated copy and a clear release."""
-    return json.loads(_sample_text())
+def _render(scan: dict[str, Any]) -> str:
+    """The report of a (changed) fixture scan, read as every renderer reads it: through the document."""
+    return render_html(read_document(scan))
 
 
 @pytest.fixture(scope="module")
 def report() -> str:
-    return render_html(load_sample())
+    return _render(load_sample())
 
 
 def _visible(fragment: str) -> str:
@@ -223,7 +219,7 @@ def test_long_alignment_shows_first_pairs_and_folds_the_rest() -> None:
         original_lines=total,
         release_lines=total,
     )
-    report = render_html(scan)
+    report = _render(scan)
     section = _section(report, "r1")
     shown, folded = section.split('<details class="more">', 1)
     assert shown.count('<tr class="pair"') == PAIRS_SHOWN
@@ -234,82 +230,194 @@ def test_long_alignment_shows_first_pairs_and_folds_the_rest() -> None:
     assert "line number 449" in folded
 
 
-@pytest.mark.parametrize(
-    "scan",
-    [
-        {},
-        {"results": None},
-        {"results": [{}]},
-        {"results": [{"path": "x.srt", "matches": []}]},
-        {"results": [{"path": "x.srt", "matches": [{}]}]},
-        {
-            "results": [
-                {
-                    "matches": [
-                        {"evidence": {"pairs": [{}], "blocks": [{}], "renames": [{}], "scene_map": [{}]}}
-                    ]
-                }
-            ]
-        },
-        {
-            "results": [
-                {
-                    "matches": [
-                        {"evidence": {"pairs": [{"original": {"index": 3}, "release": {"index": "7"}}]}}
-                    ]
-                }
-            ]
-        },
-        {"results": [{"verdict": "something-new", "matches": [{"verdict": 7, "score": "high"}]}]},
-    ],
-)
-def test_missing_or_odd_optional_keys_do_not_crash(scan: dict[str, Any]) -> None:
-    out = render_html(scan)
-    assert out.startswith("<!DOCTYPE html>") and out.rstrip().endswith("</html>")
+# --- the contract: any document `ScanDocument.from_json` accepts renders, and its texts stay text ----------
 
-
-_json = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
-    max_leaves=8,
-)
-
-# Where the engine's output could be off: each path names one value inside the first result.
-_PATHS = [
-    ("verdict",),
-    ("lines",),
-    ("timings",),
-    ("matches", 0, "score"),
-    ("matches", 0, "reasons"),
-    ("matches", 0, "registered_at"),
-    ("matches", 0, "receipt_hash"),
-    ("matches", 0, "evidence"),
-    ("matches", 0, "evidence", "blocks"),
-    ("matches", 0, "evidence", "blocks", 1),
-    ("matches", 0, "evidence", "renames", 0),
-    ("matches", 0, "evidence", "scene_map", 0, "release"),
-    ("matches", 0, "evidence", "pairs", 0),
-    ("matches", 0, "evidence", "pairs", 3, "block"),
-    ("matches", 0, "evidence", "pairs", 4, "similarity"),
-    ("matches", 0, "evidence", "pairs", 5, "original"),
-    ("matches", 0, "evidence", "pairs", 6, "release", "index"),
-    ("matches", 0, "evidence", "pairs", 7, "release", "text"),
-    ("matches", 0, "evidence", "original_lines"),
-    ("matches", 0, "evidence", "coverage_release"),
+# Texts of the fixture that the report shows as they are (the visible page must hold them whole)...
+_SHOWN = [
+    ("dockguard",),
+    ("model",),
+    ("results", 0, "path"),
+    ("results", 0, "matches", 0, "title"),
+    ("results", 0, "matches", 0, "owner"),
+    ("results", 0, "matches", 0, "work_id"),
+    ("results", 0, "matches", 0, "receipt_hash"),
+    ("results", 0, "matches", 0, "score_meaning"),
+    ("results", 0, "matches", 0, "reasons", 1),
+    ("results", 0, "matches", 0, "evidence", "pairs", 0, "original", "scene_heading"),
+    ("results", 0, "matches", 0, "evidence", "pairs", 2, "original", "text"),
+    ("results", 0, "matches", 0, "evidence", "pairs", 2, "release", "speaker"),
+    ("results", 0, "matches", 0, "evidence", "pairs", 3, "release", "where"),
+    ("results", 0, "matches", 0, "evidence", "renames", 0, "release"),
+    ("results", 0, "matches", 0, "evidence", "scene_map", 0, "original", "heading"),
+    ("results", 0, "matches", 1, "title"),
+    ("results", 1, "matches", 0, "evidence", "pairs", 0, "release", "text"),
+    ("results", 2, "matches", 0, "evidence", "pairs", 1, "original", "text"),
+]
+# ...and texts it shows changed (a redacted URL, a parsed time, a language name, upper case) or as attributes.
+_TRANSFORMED = [
+    ("registry",),
+    ("scanned_at",),
+    ("results", 0, "format"),
+    ("results", 0, "language"),
+    ("results", 0, "matches", 0, "language"),
+    ("results", 0, "matches", 0, "registered_at"),
+    ("results", 0, "matches", 0, "evidence", "renames", 1, "original"),
 ]
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(path=st.sampled_from(_PATHS), value=_json)
-def test_any_json_value_anywhere_renders_and_stays_escaped(path: tuple[Any, ...], value: object) -> None:
+def _visible_page(page: str) -> str:
+    body = page.split("</style>", 1)[1].split("<script>", 1)[0]
+    return _visible(body)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(path=st.sampled_from(_SHOWN + _TRANSFORMED), text=texts)
+def test_any_text_in_an_accepted_document_renders_and_stays_text(path: tuple[Any, ...], text: str) -> None:
     scan = load_sample()
-    target: Any = scan["results"][0]
+    target: Any = scan
     for step in path[:-1]:
         target = target[step]
-    target[path[-1]] = value
-    out = render_html(scan)
-    assert out.rstrip().endswith("</html>")
-    assert out.count("<script>") == 1
+    target[path[-1]] = text
+    page = _render(scan)  # from_json accepts any string in these places
+    assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
+    assert_only_report_markup(page)
+    if path in _SHOWN:
+        assert text in _visible_page(page)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(document=documents())
+def test_any_document_renders_and_its_texts_stay_text(document: ScanDocument) -> None:
+    page = render_html(document)
+    assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
+    assert_only_report_markup(page)
+    visible = _visible_page(page)
+    assert f"{len(document.results):,} scanned, {document.flagged:,} flagged" in visible
+    for i, result in enumerate(document.results, 1):
+        section = _section(page, f"r{i}")
+        assert result.path in visible
+        assert ('<div class="flag on">' in section) == document.is_flagged(result)
+        if not result.matches:
+            continue
+        best = result.matches[0]
+        assert best.title in visible and best.verdict.meaning in visible
+        for k, pair in enumerate(best.evidence.pairs):
+            original, _, release = (
+                _visible(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", _row(page, f"r{i}-m1-p{k}"), re.S)
+            )
+            assert pair.original.text in original and pair.release.text in release
+            assert (pair.original.speaker or "") in original and (pair.release.speaker or "") in release
+
+
+_ENUMS = {"fail_on", "verdict", "kind"}
+_MARKUP = [text for text in HOSTILE if any(c in text for c in "<>\"'")]  # what would break the page if raw
+
+
+def _every_text_hostile(value: Any, counter: list[int]) -> Any:
+    """The JSON with every free text (values and timing names) replaced by a different hostile text."""
+
+    def hostile() -> str:
+        counter[0] += 1
+        return f"{_MARKUP[counter[0] % len(_MARKUP)]}#{counter[0]}"
+
+    if isinstance(value, dict):
+        timings = "parse" in value and all(isinstance(v, float) for v in value.values())
+        return {
+            (hostile() if timings else k): (v if k in _ENUMS else _every_text_hostile(v, counter))
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_every_text_hostile(v, counter) for v in value]
+    return hostile() if isinstance(value, str) else value
+
+
+def test_every_text_hostile_at_once() -> None:
+    counter = [0]
+    scan = _every_text_hostile(load_sample(), counter)
+    assert counter[0] > 400  # every line text, speaker, place, heading, name, title ...
+    page = _render(scan)
+    assert_only_report_markup(page)
+    visible = _visible_page(page)
+    for result in scan["results"]:
+        assert result["path"] in visible
+        best = result["matches"][0]
+        for key in ("title", "owner", "work_id", "receipt_hash", "score_meaning"):
+            assert best[key] in visible
+        assert all(reason in visible for reason in best["reasons"])
+        for pair in best["evidence"]["pairs"]:
+            for side in ("original", "release"):
+                line = pair[side]
+                for key in ("text", "speaker", "where", "scene_heading"):
+                    assert (line[key] or "") in visible, (side, key)
+        for rename in best["evidence"]["renames"]:
+            assert rename["original"] in visible and rename["release"] in visible
+        for link in best["evidence"]["scene_map"]:
+            assert link["original"]["heading"] in visible and link["release"]["heading"] in visible
+        for stage in result["timings"]:
+            assert stage in visible
+
+
+def test_marked_names_stay_text() -> None:
+    """A renamed name with markup in it is marked inside the lines, and stays text in the mark and its tip."""
+    scan = load_sample()
+    evidence = scan["results"][0]["matches"][0]["evidence"]
+    before, after = '林"霄<i>', "Leo'<b>"
+    evidence["renames"][0].update(original=before, release=after)
+    for pair in evidence["pairs"]:
+        for side, old, new in (("original", "林霄", before), ("release", "Leo", after)):
+            line = pair[side]
+            line["text"] = line["text"].replace(old, new)
+            line["speaker"] = line["speaker"] and line["speaker"].replace(old, new)
+    page = _render(scan)
+    assert_only_report_markup(page)
+    tip = html.escape(f"renamed: {before} → {after}")
+    assert f'<mark class="rn" title="{tip}">{html.escape(before)}</mark>' in _row(page, "r1-m1-p2")
+    assert f'<mark class="rn" title="{tip}">{html.escape(after)}</mark>' in page
+
+
+def test_overview_lists_each_release_with_its_flag(report: str) -> None:
+    table = report.split("<h2>Releases in this scan</h2>", 1)[1].split("</tbody>", 1)[0]
+    rows = re.findall(r'<tr class="([^"]*)">(.*?)</tr>', table, re.S)
+    expected = [
+        ("is-flagged", "the_heir_en.fdx", "Localized copy", "霸总归来", "1.00", "yes"),
+        ("is-flagged", "contrato_de_amor_es.srt", "Translated copy", None, None, "yes"),
+        ("", "night_shift_en.fountain", "Clear", None, None, "no"),
+    ]
+    assert len(rows) == len(expected)
+    for (cls, cells), (want_cls, name, label, title, score, flagged) in zip(rows, expected, strict=True):
+        values = [_visible(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", cells, re.S)]
+        assert cls == want_cls
+        assert values[1].startswith(name) and values[3] == label and values[6] == flagged
+        assert title is None or values[4].startswith(title)
+        assert score is None or values[5] == score
+
+
+def test_hostile_texts_are_what_the_markup_check_catches() -> None:
+    """The check above can fail: a page with one hostile text left raw does not pass it."""
+    page = _render(load_sample())
+    assert_only_report_markup(page)
+    for text in HOSTILE:
+        if any(c in text for c in "<>\"'"):
+            raw = page.replace("霸总归来", text, 1)
+            with pytest.raises(AssertionError):
+                assert_only_report_markup(raw)
+
+
+def test_the_flags_are_the_documents() -> None:
+    """Whether a release is flagged comes from the document's fail_on level, worked out by the document."""
+    document = read_document(load_sample())
+    assert "3 scanned, 2 flagged" in render_html(document)
+    page = render_html(replace(document, fail_on=VerdictLevel.COPY))
+    assert "3 scanned, 2 flagged" in page  # localized and translated copies are as serious as a copy
+    assert "Flagged: at or above the fail-on level (Copy)" in _section(page, "r1")
+    page = render_html(replace(document, fail_on=VerdictLevel.CLEAR))
+    assert "3 scanned, 3 flagged" in page
+    assert "Flagged: at or above the fail-on level (Clear)" in _section(page, "r3")
+    page = render_html(replace(document, results=document.results[2:]))
+    assert (
+        "1 scanned, 0 flagged" in page
+        and "<title>DockGuard evidence report — night_shift_en.fountain</title>" in page
+    )
 
 
 def test_kept_names_are_not_called_renames(report: str) -> None:
@@ -324,7 +432,7 @@ def test_a_scan_file_with_fewer_pairs_than_aligned_lines_says_so() -> None:
     scan = load_sample()
     evidence = scan["results"][0]["matches"][0]["evidence"]
     evidence["aligned_lines"] = 900
-    report = render_html(scan)
+    report = _render(scan)
     assert f"The scan file carries {len(evidence['pairs'])} of the 900 aligned pairs" in _section(
         report, "r1"
     )
@@ -334,5 +442,5 @@ def test_same_language_copy_shows_the_word_for_word_share() -> None:
     scan = load_sample()
     evidence = scan["results"][0]["matches"][0]["evidence"]
     evidence.update(same_language=True, exact_share=0.83)
-    section = _section(render_html(scan), "r1")
+    section = _section(_render(scan), "r1")
     assert "<b>83%</b><span>of aligned lines word for word (same language)</span>" in section
