@@ -134,10 +134,15 @@ class ScanDocument:
     @classmethod
     def loads(cls, text: str, source: str = "document") -> ScanDocument:
         try:
-            data = json.loads(text)
-        except json.JSONDecodeError as e:
+            data = json.loads(text, parse_constant=_refuse_constant)
+        except (json.JSONDecodeError, ValueError) as e:
             raise DocumentError(f"{source}: not JSON ({e})") from e
         return cls.from_json(data, source)
+
+
+def _refuse_constant(name: str) -> None:
+    # NaN and Infinity are not JSON numbers (RFC 8259), though Python's json reads them
+    raise ValueError(f"{name} is not a JSON number")
 
 
 @lru_cache(maxsize=1)

@@ -213,3 +213,17 @@ def test_a_release_without_matches_is_clear_and_never_flagged() -> None:
     data["results"][2]["flagged"] = True
     with pytest.raises(DocumentError, match=r"results\[2\]"):
         ScanDocument.from_json(data)
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_nan_and_infinity_are_refused(constant: str) -> None:
+    text = json.dumps(load_sample()).replace('"similarity": 0.', f'"similarity": {constant}, "x": 0.', 1)
+    with pytest.raises(DocumentError, match=constant):
+        ScanDocument.loads(text, "nan.json")
+
+
+def test_absurdly_large_counts_are_refused() -> None:
+    data = load_sample()
+    data["results"][0]["matches"][0]["evidence"]["original_lines"] = 10**400
+    with pytest.raises(DocumentError, match="original_lines"):
+        ScanDocument.from_json(data, "huge.json")
