@@ -284,7 +284,41 @@ def test_lines_of_every_kind_keep_their_fields(registry: Registry) -> None:
     assert registry.work_lines("w") == (line,)
 
 
-@settings(max_examples=1, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.just(None))
-def test_registry_fixture_works_under_hypothesis(registry: Registry, _: None) -> None:
+_distinct_works = st.lists(
+    works, min_size=1, max_size=4, unique_by=(lambda work: work.work_id, lambda work: content_hash(work.script))
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(batch=_distinct_works)
+def test_any_batch_is_listed_chained_found_by_content_and_guards_it(registry: Registry, batch: list[Work]) -> None:
+    before = registry.receipts()  # the registry outlives one example: removals leave receipts
+    receipts = registry.add_works([(work, ()) for work in batch])
+    try:
+        hashes = [content_hash(work.script) for work in batch]
+        assert [(r.action, r.work_id, r.content_hash) for r in receipts] == [
+            ("register", work.work_id, digest) for work, digest in zip(batch, hashes, strict=True)
+        ]
+        heads = [before[-1].hash if before else GENESIS_HASH] + [r.hash for r in receipts]
+        assert [r.prev_hash for r in receipts] == heads[:-1]
+        assert registry.receipts() == [*before, *receipts]
+        # one batch, one registration time (the order within it is the database's collation of ids)
+        summaries = registry.list_works()
+        assert sorted((s.work_id, s.registered_at, s.content_hash, s.episodes, s.lines) for s in summaries) == sorted(
+            (work.work_id, receipts[0].at, digest, len(work.script.episodes), len(work.script.lines))
+            for work, digest in zip(batch, hashes, strict=True)
+        )
+        for summary in summaries:
+            assert registry.find_by_content_hash(summary.content_hash) == summary
+        # the same content under a new id, title and sources is refused, naming the registered work
+        new_id = "~" * 13  # longer than any generated id
+        for work in batch:
+            resaved = replace(work, work_id=new_id, title="x", script=replace(work.script, title="x", sources=()))
+            with pytest.raises(AlreadyRegistered, match="same content") as refused:
+                registry.add_work(resaved)
+            assert refused.value.existing_id == work.work_id
+        assert registry.verify().ok
+    finally:  # whatever got in, so the next example starts empty
+        for summary in registry.list_works():
+            registry.remove_work(summary.work_id)
     assert registry.verify().ok

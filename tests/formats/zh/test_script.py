@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from dockguard.formats import read_script
 from dockguard.formats.zh.script import heading_end, read_zh_script
-from dockguard.model import LineKind
+from dockguard.model import LineKind, Script
 
 from ..conftest import check_golden, draft_lines
 
@@ -173,13 +174,49 @@ def test_latin_episode_headings() -> None:
     assert [(d.number, d.title) for d in drafts] == [(1, "EP01"), (2, "Episode 2")]
 
 
-def test_traditional_parses_like_simplified(fixtures: Path) -> None:
-    simplified = read_script(fixtures / "zh_script_simplified_source.txt")
+def test_traditional_parses_like_simplified(fixtures: Path, tmp_path: Path) -> None:
+    from dockguard.normalize import to_simplified
+
+    # one script twice: in Big5 Traditional, and converted to Simplified (OpenCC t2s) in UTF-8
     big5 = read_script(fixtures / "zh_script_big5.txt")
-    assert big5.language == "zh-Hant"
-    assert [line.kind for line in big5.lines] == [LineKind.HEADING, LineKind.NOTE, LineKind.ACTION] + [
-        line.kind for line in big5.lines[3:]
+    traditional = (fixtures / "zh_script_traditional.txt").read_text(encoding="utf-8")
+    (tmp_path / "simplified.txt").write_text(to_simplified(traditional), encoding="utf-8")
+    simplified = read_script(tmp_path / "simplified.txt")
+    assert (big5.language, simplified.language) == ("zh-Hant", "zh-Hans")
+    # speakers come out as written, in Traditional characters, one for each Simplified speaker
+    assert big5.speakers == ("陳靜", "李明") and simplified.speakers == ("陈静", "李明")
+
+    def shape(script: Script, convert: Callable[[str], str]) -> list[tuple[object, ...]]:
+        """Every episode, scene and line as the reader decided it, its words put through `convert`."""
+        scenes = [
+            (
+                episode.number,
+                convert(episode.title),
+                scene.number,
+                convert(scene.heading),
+                *map(convert, scene.cast),
+            )
+            for episode in script.episodes
+            for scene in episode.scenes
+        ]
+        lines = [
+            (
+                line.kind,
+                line.location.line,
+                *(convert(t) if t else t for t in (line.speaker, line.note, line.text)),
+            )
+            for line in script.lines
+        ]
+        return scenes + lines
+
+    expected = shape(simplified, str)
+    assert shape(big5, to_simplified) == expected
+    assert shape(big5, str) != expected  # the Traditional parse keeps its own characters
+    assert [line.kind for line in big5.lines] == [
+        LineKind.HEADING,
+        LineKind.NOTE,
+        LineKind.ACTION,
+        *[LineKind.DIALOGUE] * 4,
+        LineKind.ACTION,
+        LineKind.VOICEOVER,
     ]
-    # speakers come out as written, in Traditional characters
-    assert big5.speakers == ("陳靜", "李明")
-    assert len(simplified.lines) == 7
