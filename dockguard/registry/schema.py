@@ -40,14 +40,22 @@ def read_schema_version(connection: Connection) -> int | None:
     return 0 if version is None else int(version)
 
 
-def ensure_schema(engine: Engine, shown_url: str) -> int:
-    """Create or migrate the schema at `engine`; refuse a database newer than this code. Returns the version."""
+def ensure_schema(engine: Engine, shown_url: str, *, read_only: bool = False) -> int:
+    """Create or migrate the schema at `engine`; refuse a database newer than this code. Returns the version.
+
+    `read_only`: nothing is created or migrated; an older registry is read at its own version (the
+    tables a newer version adds read as empty).
+    """
     target = code_schema_version()
     with engine.connect() as connection, connection.begin():
         version = read_schema_version(connection)
     if version == target:
         return version
     _refuse_newer(version, target, shown_url)
+    if read_only:
+        if version is None:
+            raise RegistryError(f"{shown_url} is read-only and holds no DockGuard registry")
+        return version
     with engine.execution_options(**{WRITE_OPTION: True}).connect() as connection, connection.begin():
         lock_for_write(connection)
         # another process may have created or migrated it while we waited for the lock

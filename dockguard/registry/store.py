@@ -2,24 +2,32 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy import Engine, delete, func, insert, or_, select
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from dockguard.errors import AlreadyRegistered, NotRegistered, RegistryError
+from dockguard.errors import AlreadyRegistered, NotRegistered, RegistryError, RegistryReadOnly
 from dockguard.model import Line, Work
 
 from .content import content_hash
-from .engine import WRITE_OPTION, create_registry_engine, database_errors, lock_for_write
+from .engine import (
+    WRITE_OPTION,
+    create_registry_engine,
+    database_errors,
+    lock_for_write,
+    retry_locked,
+    sqlite_read_only,
+)
 from .receipts import GENESIS_HASH, Action, Receipt, make_receipt
 from .records import Artifact, RegistryStats, WorkSummary
 from .rows import WorkRows, row_to_line, rows_to_work, work_to_rows
@@ -38,11 +46,26 @@ from .url import parse_db_url, redact_url, resolve_db_url
 from .verify import VerifyReport, receipt_from_row, verify_registry
 
 Clock = Callable[[], datetime]
+P = ParamSpec("P")
+R = TypeVar("R")
 
 # children first: the order in which a work's rows are deleted (and the reverse of insertion)
 _WORK_CHILDREN: tuple[type[Base], ...] = (ArtifactRow, LineRow, SceneRow, EpisodeRow, SourceRow)
 # IN (...) lists are split so no statement exceeds a backend's bound-parameter limit
 _IN_CHUNK = 500
+
+
+def _retried(method: Callable[P, R]) -> Callable[P, R]:
+    """Run the whole method again (backoff, up to the lock timeout) when a lock made it fail.
+
+    Only for methods that are one transaction: a failed attempt has rolled back everything it did.
+    """
+
+    @functools.wraps(method)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        return retry_locked(lambda: method(*args, **kwargs))
+
+    return run
 
 
 def utc_now() -> datetime:
@@ -59,11 +82,15 @@ def format_utc(moment: datetime) -> str:
 class Registry:
     """Registered works in a SQLite or PostgreSQL database. Open with `Registry.open(url)`."""
 
-    def __init__(self, engine: Engine, shown_url: str, schema_version: int, now: Clock) -> None:
+    def __init__(
+        self, engine: Engine, shown_url: str, schema_version: int, now: Clock, read_only: bool = False
+    ) -> None:
         self._engine = engine
         self._now = now
         self.url = shown_url
         self.schema_version = schema_version
+        # a SQLite file on read-only media: reads work, writes are refused before they start
+        self.read_only = read_only
         self.backend = engine.dialect.name
         self._write_sessions = sessionmaker(engine.execution_options(**{WRITE_OPTION: True}))
         read_engine = engine
@@ -85,14 +112,15 @@ class Registry:
         parsed = parse_db_url(resolved)
         shown = redact_url(resolved)
         _refuse_missing_sqlite_folder(parsed, shown)
-        engine = create_registry_engine(parsed)
+        read_only = sqlite_read_only(parsed)
+        engine = create_registry_engine(parsed, read_only=read_only)
         try:
             with database_errors(shown, "opening"):
-                version = ensure_schema(engine, shown)
+                version = retry_locked(lambda: ensure_schema(engine, shown, read_only=read_only))
         except BaseException:
             engine.dispose()
             raise
-        return cls(engine, shown, version, now)
+        return cls(engine, shown, version, now, read_only)
 
     def close(self) -> None:
         self._engine.dispose()
@@ -114,6 +142,7 @@ class Registry:
         """Register one work with its artifacts; see `add_works`."""
         return self.add_works([(work, artifacts)])[0]
 
+    @_retried
     def add_works(self, items: Sequence[tuple[Work, Sequence[Artifact]]]) -> list[Receipt]:
         """Register works in one transaction: all of them, or (on any error) none.
 
@@ -155,6 +184,7 @@ class Registry:
             raise
         return receipts
 
+    @_retried
     def remove_work(self, work_id: str) -> Receipt:
         """Delete a work with its lines and artifacts; a 'remove' receipt records it. NotRegistered if absent."""
         with self._writing("removing a work") as session:
@@ -172,6 +202,7 @@ class Registry:
 
     # -- reading -----------------------------------------------------------------------------------
 
+    @_retried
     def get_work(self, work_id: str) -> Work:
         """The registered work with its full script, as it was added (plus `registered_at`)."""
         with self._reading("reading a work") as session:
@@ -188,12 +219,14 @@ class Registry:
             lines = _child_rows(session, LineRow, work_id, LineRow.position)
             return rows_to_work(work, sources, episodes, scenes, lines)
 
+    @_retried
     def work_lines(self, work_id: str) -> tuple[Line, ...]:
         """The work's lines in script order, without rebuilding episodes and scenes."""
         with self._reading("reading lines") as session:
             self._require(session, work_id)
             return tuple(row_to_line(row) for row in _child_rows(session, LineRow, work_id, LineRow.position))
 
+    @_retried
     def line_texts(self) -> dict[str, list[str]]:
         """Every registered work's line texts in script order, in one query (no scripts rebuilt)."""
         query = select(LineRow.work_id, LineRow.text).order_by(LineRow.work_id, LineRow.position)
@@ -203,17 +236,20 @@ class Registry:
                 out.setdefault(work_id, []).append(text)
         return out
 
+    @_retried
     def list_works(self) -> list[WorkSummary]:
         """Every registered work, oldest registration first."""
         with self._reading("listing works") as session:
             return [_summary(row) for row in session.execute(_summary_query())]
 
+    @_retried
     def find_by_content_hash(self, digest: str) -> WorkSummary | None:
         """The work registered with this content hash (see `content_hash`), if any."""
         with self._reading("looking up content") as session:
             row = session.execute(_summary_query().where(WorkRow.content_hash == digest)).first()
             return None if row is None else _summary(row)
 
+    @_retried
     def receipt_for(self, work_id: str) -> Receipt:
         """The receipt that registered the work now registered under `work_id`."""
         with self._reading("reading a receipt") as session:
@@ -228,6 +264,7 @@ class Registry:
                 raise RegistryError(f"work {work_id!r} has no register receipt; run `dockguard verify`")
             return receipt_from_row(row)
 
+    @_retried
     def receipts(self, work_id: str | None = None) -> list[Receipt]:
         """The receipt chain in order, or only the receipts of one work id."""
         query = select(ReceiptRow).order_by(ReceiptRow.seq)
@@ -272,6 +309,7 @@ class Registry:
                         ),
                     )
 
+    @_retried
     def stats(self) -> RegistryStats:
         """How much the registry holds."""
         with self._reading("counting") as session:
@@ -292,6 +330,7 @@ class Registry:
                 receipts=count(ReceiptRow),
             )
 
+    @_retried
     def verify(self) -> VerifyReport:
         """Recompute the receipt chain and every work's content hash; report what does not match."""
         with self._reading("verifying") as session:
@@ -302,6 +341,11 @@ class Registry:
     @contextmanager
     def _writing(self, doing: str) -> Iterator[Session]:
         """A transaction holding the registry's write lock; commits on success, rolls back on error."""
+        if self.read_only:
+            raise RegistryReadOnly(
+                f"the registry at {self.url} is on read-only media (or not writable by this user): "
+                f"{doing} needs a writable registry; scanning, listing and verifying work here"
+            )
         with database_errors(self.url, doing), self._write_sessions.begin() as session:
             lock_for_write(session.connection())
             yield session
