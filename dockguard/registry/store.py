@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
@@ -29,7 +30,7 @@ from .engine import (
     sqlite_read_only,
 )
 from .receipts import GENESIS_HASH, Action, Receipt, make_receipt
-from .records import Artifact, RegistryStats, WorkSummary
+from .records import Artifact, RegistryStats, StoredTimestamp, WorkSummary
 from .rows import WorkRows, row_to_line, rows_to_work, work_to_rows
 from .schema import ensure_schema, read_schema_version
 from .tables import (
@@ -40,6 +41,7 @@ from .tables import (
     ReceiptRow,
     SceneRow,
     SourceRow,
+    TimestampRow,
     WorkRow,
 )
 from .url import parse_db_url, redact_url, resolve_db_url
@@ -265,13 +267,54 @@ class Registry:
             return receipt_from_row(row)
 
     @_retried
-    def receipts(self, work_id: str | None = None) -> list[Receipt]:
-        """The receipt chain in order, or only the receipts of one work id."""
+    def receipts(self, work_id: str | None = None, *, from_seq: int | None = None) -> list[Receipt]:
+        """The receipt chain in order, or only the receipts of one work id, or those from `from_seq` on."""
         query = select(ReceiptRow).order_by(ReceiptRow.seq)
         if work_id is not None:
             query = query.where(ReceiptRow.work_id == work_id)
+        if from_seq is not None:
+            query = query.where(ReceiptRow.seq >= from_seq)
         with self._reading("reading receipts") as session:
             return [receipt_from_row(row) for row in session.scalars(query)]
+
+    @_retried
+    def head(self) -> Receipt | None:
+        """The last receipt of the chain (its head), or None while the chain is empty."""
+        with self._reading("reading the chain head") as session:
+            row = session.scalars(select(ReceiptRow).order_by(ReceiptRow.seq.desc()).limit(1)).first()
+            return None if row is None else receipt_from_row(row)
+
+    @_retried
+    def timestamps(self) -> list[StoredTimestamp]:
+        """The timestamp responses attached to chain heads, in the order they were attached."""
+        if self.schema_version < 2:  # an older registry opened read-only has no timestamps table
+            return []
+        with self._reading("reading timestamps") as session:
+            return [_stored_timestamp(row) for row in session.scalars(select(TimestampRow).order_by(TimestampRow.id))]
+
+    @_retried
+    def add_timestamp(self, seq: int, head_hash: str, gen_time: str, tsa: str, tsr: bytes) -> StoredTimestamp:
+        """Store a timestamp response (already checked against the chain by the caller).
+
+        A response stored already is not stored twice: the stored one is returned.
+        """
+        digest = hashlib.sha256(tsr).hexdigest()
+        with self._writing("attaching a timestamp") as session:
+            existing = session.scalars(select(TimestampRow).where(TimestampRow.digest == digest)).first()
+            if existing is not None:
+                return _stored_timestamp(existing)
+            row = TimestampRow(
+                seq=seq,
+                head_hash=head_hash,
+                digest=digest,
+                gen_time=gen_time,
+                tsa=tsa,
+                tsr=tsr,
+                attached_at=format_utc(self._now()),
+            )
+            session.add(row)
+            session.flush()
+            return _stored_timestamp(row)
 
     def iter_artifacts(
         self, kind: str, config_key: str, work_ids: Iterable[str] | None = None
@@ -476,6 +519,19 @@ def _summary_query() -> Any:
 def _summary(row: Any) -> WorkSummary:
     work_id, title, owner, language, registered_at, digest, episodes, lines = row
     return WorkSummary(work_id, title, owner, language, registered_at, digest, int(episodes), int(lines))
+
+
+def _stored_timestamp(row: TimestampRow) -> StoredTimestamp:
+    return StoredTimestamp(
+        id=row.id,
+        seq=row.seq,
+        head_hash=row.head_hash,
+        digest=row.digest,
+        gen_time=row.gen_time,
+        tsa=row.tsa,
+        tsr=bytes(row.tsr),
+        attached_at=row.attached_at,
+    )
 
 
 def _refuse_missing_sqlite_folder(url: URL, shown: str) -> None:
