@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import click
 import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
@@ -115,3 +116,33 @@ def outsider(db_url: str) -> Iterator[Callable[[Any], None]]:
 
     yield run
     engine.dispose()
+
+
+@pytest.fixture
+def trust_cli() -> Iterator[Callable[..., Any]]:
+    """Runs `dockguard ARGS...` through CliRunner with the trust commands of dockguard.cli_trust
+    attached (verify replaced, receipts and works receipt added), as the CLI attaches them."""
+    from click.testing import CliRunner
+
+    from dockguard import cli
+    from dockguard.cli_trust import receipts, verify, works_receipt
+
+    main = cli.main
+    saved = dict(main.commands)
+    works = main.commands["works"]
+    assert isinstance(works, click.Group)
+    saved_works = dict(works.commands)
+    main.add_command(verify)
+    main.add_command(receipts)
+    works.add_command(works_receipt)
+
+    def run(*args: str) -> Any:
+        return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+    try:
+        yield run
+    finally:
+        main.commands.clear()
+        main.commands.update(saved)
+        works.commands.clear()
+        works.commands.update(saved_works)
