@@ -16,6 +16,7 @@ a few cases: recovery after a crash, a snapshot that moved) is retried with back
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 import time
@@ -68,6 +69,19 @@ def sqlite_read_only(url: URL) -> bool:
     return not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
 
 
+class _DropAbortedPipelineNotice(logging.Filter):
+    """psycopg logs "error ignored terminating <Pipeline>: pipeline aborted" when a batch insert
+    fails (a full disk, a lock timeout) besides raising the error itself, which the registry turns
+    into its message; without a handler the notice would reach the user's terminal as a second,
+    cryptic line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "error ignored terminating" not in record.getMessage()
+
+
+_PIPELINE_NOTICE = _DropAbortedPipelineNotice()
+
+
 def create_registry_engine(url: URL, *, read_only: bool = False) -> Engine:
     """An engine for `url`; SQLite and PostgreSQL (psycopg 3) are the supported backends.
 
@@ -80,6 +94,9 @@ def create_registry_engine(url: URL, *, read_only: bool = False) -> Engine:
     try:
         if backend == "sqlite":
             return _sqlite_engine(url, read_only)
+        psycopg_logger = logging.getLogger("psycopg")
+        if _PIPELINE_NOTICE not in psycopg_logger.filters:
+            psycopg_logger.addFilter(_PIPELINE_NOTICE)
         return create_engine(url, pool_pre_ping=True)
     except ModuleNotFoundError as exc:
         hint = " (pip install 'dockguard[postgres]')" if backend == "postgresql" else ""
