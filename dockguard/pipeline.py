@@ -110,6 +110,11 @@ class Scanner:
         self._work = lru_cache(maxsize=256)(self._load_work)
 
     def _load_view(self) -> _RegistryView:
+        # one snapshot: a registration committed between its reads would make them disagree
+        with self.registry.snapshot():
+            return self._read_view()
+
+    def _read_view(self) -> _RegistryView:
         ids, mats = [], []
         for work_id, art in self.registry.iter_artifacts(VECTORS_KIND, self.embedder.model_id):
             ids.append(work_id)

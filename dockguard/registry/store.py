@@ -100,6 +100,8 @@ class Registry:
             # one snapshot per read, so a work is never seen half-removed
             read_engine = engine.execution_options(isolation_level="REPEATABLE READ")
         self._read_sessions = sessionmaker(read_engine)
+        # the session every read goes through inside `snapshot()`
+        self._pinned: Session | None = None
 
     @classmethod
     def open(cls, url: str, *, now: Clock = utc_now) -> Registry:
@@ -379,11 +381,31 @@ class Registry:
         with self._reading("verifying") as session:
             return verify_registry(session)
 
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Every read inside the block sees the registry as of one moment (one read transaction).
+
+        A scan that loads vectors, works, lines and receipts in several reads needs this: without it
+        a registration committed between two reads makes them disagree (a work with vectors but no
+        row yet). Writes are not allowed inside; nesting is allowed (the outer snapshot holds).
+        """
+        if self._pinned is not None:
+            yield
+            return
+        with database_errors(self.url, "reading"), self._read_sessions.begin() as session:
+            self._pinned = session
+            try:
+                yield
+            finally:
+                self._pinned = None
+
     # -- internals ---------------------------------------------------------------------------------
 
     @contextmanager
     def _writing(self, doing: str) -> Iterator[Session]:
         """A transaction holding the registry's write lock; commits on success, rolls back on error."""
+        if self._pinned is not None:
+            raise RegistryError(f"{doing}: the registry does not write inside a snapshot() block")
         if self.read_only:
             raise RegistryReadOnly(
                 f"the registry at {self.url} is on read-only media (or not writable by this user): "
@@ -395,6 +417,10 @@ class Registry:
 
     @contextmanager
     def _reading(self, doing: str) -> Iterator[Session]:
+        if self._pinned is not None:
+            with database_errors(self.url, doing):
+                yield self._pinned
+            return
         with database_errors(self.url, doing), self._read_sessions.begin() as session:
             yield session
 
