@@ -127,7 +127,7 @@ def test_kill_9_during_bulk_registration(db_url: str, tmp_path: Path) -> None:
     assert statements_n > 5 and commits_n >= 1
     assert check_all_or_nothing(db_url, batches)[0]
 
-    kills = {"in the transaction": 0, "at random": 0}
+    kills = {"at a statement or commit": 0, "at random": 0}
     outcomes = {"absent": 0, "complete": 0}
     attempts = 0
     while sum(kills.values()) < KILLS:
@@ -146,7 +146,7 @@ def test_kill_9_during_bulk_registration(db_url: str, tmp_path: Path) -> None:
             pause = f"{point}:{chooser.randint(1, statements_n if point == 'statement' else commits_n)}"
             child = Child(manifest, db_url, marker, pause)
             if child.wait_paused() and child.kill():
-                kills["in the transaction"] += 1
+                kills["at a statement or commit"] += 1
             else:
                 code, _, err = child.finish()
                 assert code == 0, err
@@ -168,4 +168,4 @@ def test_kill_9_during_bulk_registration(db_url: str, tmp_path: Path) -> None:
     code, out, err = Child(batches[0][0], db_url, marker).finish()
     assert code == 0 and '"registered": []' in out, (out, err)
     print(f"kills: {kills}; after the kill the batch was {outcomes}")
-    assert kills["in the transaction"] >= KILLS // 3 and outcomes["absent"] > 0
+    assert kills["at a statement or commit"] >= KILLS // 3 and outcomes["absent"] > 0
