@@ -56,9 +56,5 @@ class RegistryReadOnly(RegistryError):
     """A write was asked of a registry on read-only media or a read-only connection."""
 
 
-class ChainMismatch(RegistryError):
-    """A published head, a timestamp or an exported receipt does not match the registry's chain."""
-
-
 class TimestampError(DockGuardError):
     """A timestamp response (.tsr) or TSA certificate cannot be read or does not verify."""
