@@ -42,3 +42,19 @@ class NotRegistered(RegistryError):
 
 class ModelError(DockGuardError):
     """The embedding model cannot be built or loaded, or vectors of different models were mixed."""
+
+
+class RegistryLocked(RegistryError):
+    """Another process held the registry's write lock for longer than the lock timeout."""
+
+
+class RegistryFull(RegistryError):
+    """The disk (or quota) holding the registry is full; the transaction was rolled back."""
+
+
+class RegistryReadOnly(RegistryError):
+    """A write was asked of a registry on read-only media or a read-only connection."""
+
+
+class TimestampError(DockGuardError):
+    """A timestamp response (.tsr) or TSA certificate cannot be read or does not verify."""

@@ -10,8 +10,6 @@ from typing import Any
 import click
 
 from dockguard.cli.common import (
-    EXIT_FLAGGED,
-    EXIT_OK,
     console,
     db_option,
     device_option,
@@ -196,28 +194,4 @@ def works_remove(work_id: str, yes: bool, db: str | None, fmt: str) -> None:
         click.echo(f"removed {work_id}; receipt {receipt.hash[:16]}")
 
 
-@click.command()
-@db_option
-@format_option("text", "json")
-def verify(db: str | None, fmt: str) -> None:
-    """Check the receipt chain and every registered work against its receipt.
-
-    Exit 0 when intact, 1 when tampering was found.
-
-    \b
-    Example:
-      dockguard verify --format json
-    """
-    with open_registry(db) as registry:
-        report = registry.verify()
-    if fmt == "json":
-        emit_json({"ok": report.ok, "receipts_checked": report.receipts_checked, "works_checked": report.works_checked,
-                   "problems": list(report.problems)})
-    else:
-        for p in report.problems:
-            click.echo(f"TAMPERED: {p}")
-        click.echo(f"{'OK' if report.ok else 'FAILED'}: {report.receipts_checked} receipt(s), {report.works_checked} work(s) checked.")
-    sys.exit(EXIT_OK if report.ok else EXIT_FLAGGED)
-
-
-COMMANDS = [register, works, verify]
+COMMANDS = [register, works]

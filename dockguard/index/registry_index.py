@@ -52,7 +52,13 @@ class RegistryIndex:
 
     @classmethod
     def load(cls, registry: Registry, embedder: Embedder, settings: EngineSettings) -> RegistryIndex:
-        """Read the registry's vectors (refusing those of another model) and signatures."""
+        """Read the registry's vectors (refusing those of another model) and signatures, in one
+        snapshot: a registration committed between two of the reads would make them disagree."""
+        with registry.snapshot():
+            return cls._read(registry, embedder, settings)
+
+    @classmethod
+    def _read(cls, registry: Registry, embedder: Embedder, settings: EngineSettings) -> RegistryIndex:
         for stored in sorted(registry.artifact_keys(VECTORS_KIND)):
             check_model_id(stored, embedder, "the registry's line vectors")
         ids, mats = [], []

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from .receipts import Receipt
+
+Signature = Literal["verified", "not checked", "failed"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,3 +72,54 @@ class RegistryStats:
     artifacts: int
     artifact_bytes: int
     receipts: int
+
+
+@dataclass(frozen=True, slots=True)
+class StoredTimestamp:
+    """An RFC 3161 timestamp response kept in the registry for the chain head `seq`/`head_hash`.
+
+    `tsr` is the response as the TSA sent it (DER); `gen_time` (ISO-8601 UTC) and `tsa` (the signer,
+    as "issuer, serial N") were read from it when it was attached.
+    """
+
+    id: int
+    seq: int
+    head_hash: str
+    digest: str
+    gen_time: str
+    tsa: str
+    tsr: bytes
+    attached_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class TimestampCheck:
+    """One timestamp checked against the chain: `source` is "stored #ID" or the file it came from.
+
+    `seq`/`head_hash` are the head of the chain its imprint matches (None when it matches none);
+    `signature` says whether the TSA's signature was checked against the given certificates.
+    """
+
+    source: str
+    seq: int | None
+    head_hash: str | None
+    gen_time: str
+    tsa: str
+    signature: Signature
+    problems: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "source": self.source,
+            "seq": self.seq,
+            "head_hash": self.head_hash,
+            "gen_time": self.gen_time,
+            "tsa": self.tsa,
+            "signature": self.signature,
+            "ok": self.ok,
+            "problems": list(self.problems),
+        }

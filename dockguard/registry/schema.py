@@ -10,7 +10,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import Connection, Engine, insert, inspect, select, update
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    insert,
+    inspect,
+    select,
+    update,
+)
 
 from dockguard.errors import RegistryError
 
@@ -24,7 +38,25 @@ def _create_v1_tables(connection: Connection) -> None:
     Base.metadata.create_all(connection, tables=list(TABLES_V1))
 
 
-MIGRATIONS: list[Migration] = [_create_v1_tables]
+def _add_timestamps_table(connection: Connection) -> None:
+    # written out here, not taken from tables.TimestampRow, so this migration never changes
+    table = Table(
+        "timestamps",
+        MetaData(),
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("seq", Integer, nullable=False),
+        Column("head_hash", String(64), nullable=False),
+        Column("digest", String(64), nullable=False, unique=True),
+        Column("gen_time", String, nullable=False),
+        Column("tsa", Text, nullable=False),
+        Column("tsr", LargeBinary, nullable=False),
+        Column("attached_at", String, nullable=False),
+        sqlite_autoincrement=True,
+    )
+    table.create(connection)
+
+
+MIGRATIONS: list[Migration] = [_create_v1_tables, _add_timestamps_table]
 
 
 def code_schema_version() -> int:
@@ -40,14 +72,22 @@ def read_schema_version(connection: Connection) -> int | None:
     return 0 if version is None else int(version)
 
 
-def ensure_schema(engine: Engine, shown_url: str) -> int:
-    """Create or migrate the schema at `engine`; refuse a database newer than this code. Returns the version."""
+def ensure_schema(engine: Engine, shown_url: str, *, read_only: bool = False) -> int:
+    """Create or migrate the schema at `engine`; refuse a database newer than this code. Returns the version.
+
+    `read_only`: nothing is created or migrated; an older registry is read at its own version (the
+    tables a newer version adds read as empty).
+    """
     target = code_schema_version()
     with engine.connect() as connection, connection.begin():
         version = read_schema_version(connection)
     if version == target:
         return version
     _refuse_newer(version, target, shown_url)
+    if read_only:
+        if version is None:
+            raise RegistryError(f"{shown_url} is read-only and holds no DockGuard registry")
+        return version
     with engine.execution_options(**{WRITE_OPTION: True}).connect() as connection, connection.begin():
         lock_for_write(connection)
         # another process may have created or migrated it while we waited for the lock

@@ -2,26 +2,35 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy import Engine, delete, func, insert, or_, select
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from dockguard.errors import AlreadyRegistered, NotRegistered, RegistryError
+from dockguard.errors import AlreadyRegistered, NotRegistered, RegistryError, RegistryReadOnly
 from dockguard.model import Line, Work
 
 from .content import content_hash
-from .engine import WRITE_OPTION, create_registry_engine, database_errors, lock_for_write
+from .engine import (
+    WRITE_OPTION,
+    create_registry_engine,
+    database_errors,
+    lock_for_write,
+    retry_locked,
+    sqlite_read_only,
+)
 from .receipts import GENESIS_HASH, Action, Receipt, make_receipt
-from .records import Artifact, Batch, RegistryStats, Skipped, WorkSummary
+from .records import Artifact, Batch, RegistryStats, Skipped, StoredTimestamp, WorkSummary
 from .rows import WorkRows, row_to_line, rows_to_work, work_to_rows
 from .schema import ensure_schema, read_schema_version
 from .tables import (
@@ -32,17 +41,33 @@ from .tables import (
     ReceiptRow,
     SceneRow,
     SourceRow,
+    TimestampRow,
     WorkRow,
 )
 from .url import parse_db_url, redact_url, resolve_db_url
 from .verify import VerifyReport, receipt_from_row, verify_registry
 
 Clock = Callable[[], datetime]
+P = ParamSpec("P")
+R = TypeVar("R")
 
 # children first: the order in which a work's rows are deleted (and the reverse of insertion)
 _WORK_CHILDREN: tuple[type[Base], ...] = (ArtifactRow, LineRow, SceneRow, EpisodeRow, SourceRow)
 # IN (...) lists are split so no statement exceeds a backend's bound-parameter limit
 _IN_CHUNK = 500
+
+
+def _retried(method: Callable[P, R]) -> Callable[P, R]:
+    """Run the whole method again (backoff, up to the lock timeout) when a lock made it fail.
+
+    Only for methods that are one transaction: a failed attempt has rolled back everything it did.
+    """
+
+    @functools.wraps(method)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        return retry_locked(lambda: method(*args, **kwargs))
+
+    return run
 
 
 def utc_now() -> datetime:
@@ -59,11 +84,15 @@ def format_utc(moment: datetime) -> str:
 class Registry:
     """Registered works in a SQLite or PostgreSQL database. Open with `Registry.open(url)`."""
 
-    def __init__(self, engine: Engine, shown_url: str, schema_version: int, now: Clock) -> None:
+    def __init__(
+        self, engine: Engine, shown_url: str, schema_version: int, now: Clock, read_only: bool = False
+    ) -> None:
         self._engine = engine
         self._now = now
         self.url = shown_url
         self.schema_version = schema_version
+        # a SQLite file on read-only media: reads work, writes are refused before they start
+        self.read_only = read_only
         self.backend = engine.dialect.name
         self._write_sessions = sessionmaker(engine.execution_options(**{WRITE_OPTION: True}))
         read_engine = engine
@@ -71,6 +100,8 @@ class Registry:
             # one snapshot per read, so a work is never seen half-removed
             read_engine = engine.execution_options(isolation_level="REPEATABLE READ")
         self._read_sessions = sessionmaker(read_engine)
+        # the session every read goes through inside `snapshot()`
+        self._pinned: Session | None = None
 
     @classmethod
     def open(cls, url: str, *, now: Clock = utc_now) -> Registry:
@@ -85,14 +116,15 @@ class Registry:
         parsed = parse_db_url(resolved)
         shown = redact_url(resolved)
         _refuse_missing_sqlite_folder(parsed, shown)
-        engine = create_registry_engine(parsed)
+        read_only = sqlite_read_only(parsed)
+        engine = create_registry_engine(parsed, read_only=read_only)
         try:
             with database_errors(shown, "opening"):
-                version = ensure_schema(engine, shown)
+                version = retry_locked(lambda: ensure_schema(engine, shown, read_only=read_only))
         except BaseException:
             engine.dispose()
             raise
-        return cls(engine, shown, version, now)
+        return cls(engine, shown, version, now, read_only)
 
     def close(self) -> None:
         self._engine.dispose()
@@ -124,6 +156,7 @@ class Registry:
         """
         return list(self.add_batch(items).receipts)
 
+    @_retried
     def add_batch(self, items: Sequence[tuple[Work, Sequence[Artifact]]], *, skip_existing: bool = False) -> Batch:
         """`add_works`, and with `skip_existing` the works whose id or content is registered already
         (or came earlier in the batch) are skipped instead of refused; the check runs inside the
@@ -170,6 +203,7 @@ class Registry:
             raise
         return Batch(tuple(receipts), tuple(skipped))
 
+    @_retried
     def registered_already(self, works: Sequence[Work]) -> list[Skipped]:
         """The works whose id or content is registered already (a read: `add_batch` checks again)."""
         ids, titles = [w.work_id for w in works], [w.title for w in works]
@@ -177,6 +211,7 @@ class Registry:
         with self._reading("checking works") as session:
             return list(_skips(self._registered(session, ids, hashes), ids, titles, hashes).values())
 
+    @_retried
     def remove_work(self, work_id: str) -> Receipt:
         """Delete a work with its lines and artifacts; a 'remove' receipt records it. NotRegistered if absent."""
         with self._writing("removing a work") as session:
@@ -194,6 +229,7 @@ class Registry:
 
     # -- reading -----------------------------------------------------------------------------------
 
+    @_retried
     def get_work(self, work_id: str) -> Work:
         """The registered work with its full script, as it was added (plus `registered_at`)."""
         with self._reading("reading a work") as session:
@@ -210,12 +246,14 @@ class Registry:
             lines = _child_rows(session, LineRow, work_id, LineRow.position)
             return rows_to_work(work, sources, episodes, scenes, lines)
 
+    @_retried
     def work_lines(self, work_id: str) -> tuple[Line, ...]:
         """The work's lines in script order, without rebuilding episodes and scenes."""
         with self._reading("reading lines") as session:
             self._require(session, work_id)
             return tuple(row_to_line(row) for row in _child_rows(session, LineRow, work_id, LineRow.position))
 
+    @_retried
     def line_texts(self) -> dict[str, list[str]]:
         """Every registered work's line texts in script order, in one query (no scripts rebuilt)."""
         query = select(LineRow.work_id, LineRow.text).order_by(LineRow.work_id, LineRow.position)
@@ -225,17 +263,20 @@ class Registry:
                 out.setdefault(work_id, []).append(text)
         return out
 
+    @_retried
     def list_works(self) -> list[WorkSummary]:
         """Every registered work, oldest registration first."""
         with self._reading("listing works") as session:
             return [_summary(row) for row in session.execute(_summary_query())]
 
+    @_retried
     def find_by_content_hash(self, digest: str) -> WorkSummary | None:
         """The work registered with this content hash (see `content_hash`), if any."""
         with self._reading("looking up content") as session:
             row = session.execute(_summary_query().where(WorkRow.content_hash == digest)).first()
             return None if row is None else _summary(row)
 
+    @_retried
     def receipt_for(self, work_id: str) -> Receipt:
         """The receipt that registered the work now registered under `work_id`."""
         with self._reading("reading a receipt") as session:
@@ -250,19 +291,62 @@ class Registry:
                 raise RegistryError(f"work {work_id!r} has no register receipt; run `dockguard verify`")
             return receipt_from_row(row)
 
-    def receipts(self, work_id: str | None = None) -> list[Receipt]:
-        """The receipt chain in order, or only the receipts of one work id."""
+    @_retried
+    def receipts(self, work_id: str | None = None, *, from_seq: int | None = None) -> list[Receipt]:
+        """The receipt chain in order, or only the receipts of one work id, or those from `from_seq` on."""
         query = select(ReceiptRow).order_by(ReceiptRow.seq)
         if work_id is not None:
             query = query.where(ReceiptRow.work_id == work_id)
+        if from_seq is not None:
+            query = query.where(ReceiptRow.seq >= from_seq)
         with self._reading("reading receipts") as session:
             return [receipt_from_row(row) for row in session.scalars(query)]
 
+    @_retried
     def artifact_keys(self, kind: str) -> set[str]:
         """The config keys (for vectors: model ids) of the stored artifacts of this kind."""
         query = select(ArtifactRow.config_key).where(ArtifactRow.kind == kind).distinct()
         with self._reading("reading artifacts") as session:
             return set(session.scalars(query))
+
+    @_retried
+    def head(self) -> Receipt | None:
+        """The last receipt of the chain (its head), or None while the chain is empty."""
+        with self._reading("reading the chain head") as session:
+            row = session.scalars(select(ReceiptRow).order_by(ReceiptRow.seq.desc()).limit(1)).first()
+            return None if row is None else receipt_from_row(row)
+
+    @_retried
+    def timestamps(self) -> list[StoredTimestamp]:
+        """The timestamp responses attached to chain heads, in the order they were attached."""
+        if self.schema_version < 2:  # an older registry opened read-only has no timestamps table
+            return []
+        with self._reading("reading timestamps") as session:
+            return [_stored_timestamp(row) for row in session.scalars(select(TimestampRow).order_by(TimestampRow.id))]
+
+    @_retried
+    def add_timestamp(self, seq: int, head_hash: str, gen_time: str, tsa: str, tsr: bytes) -> StoredTimestamp:
+        """Store a timestamp response (already checked against the chain by the caller).
+
+        A response stored already is not stored twice: the stored one is returned.
+        """
+        digest = hashlib.sha256(tsr).hexdigest()
+        with self._writing("attaching a timestamp") as session:
+            existing = session.scalars(select(TimestampRow).where(TimestampRow.digest == digest)).first()
+            if existing is not None:
+                return _stored_timestamp(existing)
+            row = TimestampRow(
+                seq=seq,
+                head_hash=head_hash,
+                digest=digest,
+                gen_time=gen_time,
+                tsa=tsa,
+                tsr=tsr,
+                attached_at=format_utc(self._now()),
+            )
+            session.add(row)
+            session.flush()
+            return _stored_timestamp(row)
 
     def iter_artifacts(
         self, kind: str, config_key: str, work_ids: Iterable[str] | None = None
@@ -300,6 +384,7 @@ class Registry:
                         ),
                     )
 
+    @_retried
     def stats(self) -> RegistryStats:
         """How much the registry holds."""
         with self._reading("counting") as session:
@@ -320,22 +405,52 @@ class Registry:
                 receipts=count(ReceiptRow),
             )
 
+    @_retried
     def verify(self) -> VerifyReport:
         """Recompute the receipt chain and every work's content hash; report what does not match."""
         with self._reading("verifying") as session:
             return verify_registry(session)
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Every read inside the block sees the registry as of one moment (one read transaction).
+
+        A scan that loads vectors, works, lines and receipts in several reads needs this: without it
+        a registration committed between two reads makes them disagree (a work with vectors but no
+        row yet). Writes are not allowed inside; nesting is allowed (the outer snapshot holds).
+        """
+        if self._pinned is not None:
+            yield
+            return
+        with database_errors(self.url, "reading"), self._read_sessions.begin() as session:
+            self._pinned = session
+            try:
+                yield
+            finally:
+                self._pinned = None
 
     # -- internals ---------------------------------------------------------------------------------
 
     @contextmanager
     def _writing(self, doing: str) -> Iterator[Session]:
         """A transaction holding the registry's write lock; commits on success, rolls back on error."""
+        if self._pinned is not None:
+            raise RegistryError(f"{doing}: the registry does not write inside a snapshot() block")
+        if self.read_only:
+            raise RegistryReadOnly(
+                f"the registry at {self.url} is on read-only media (or not writable by this user): "
+                f"{doing} needs a writable registry; scanning, listing and verifying work here"
+            )
         with database_errors(self.url, doing), self._write_sessions.begin() as session:
             lock_for_write(session.connection())
             yield session
 
     @contextmanager
     def _reading(self, doing: str) -> Iterator[Session]:
+        if self._pinned is not None:
+            with database_errors(self.url, doing):
+                yield self._pinned
+            return
         with database_errors(self.url, doing), self._read_sessions.begin() as session:
             yield session
 
@@ -511,6 +626,19 @@ def _summary_query() -> Any:
 def _summary(row: Any) -> WorkSummary:
     work_id, title, owner, language, registered_at, digest, episodes, lines = row
     return WorkSummary(work_id, title, owner, language, registered_at, digest, int(episodes), int(lines))
+
+
+def _stored_timestamp(row: TimestampRow) -> StoredTimestamp:
+    return StoredTimestamp(
+        id=row.id,
+        seq=row.seq,
+        head_hash=row.head_hash,
+        digest=row.digest,
+        gen_time=row.gen_time,
+        tsa=row.tsa,
+        tsr=bytes(row.tsr),
+        attached_at=row.attached_at,
+    )
 
 
 def _refuse_missing_sqlite_folder(url: URL, shown: str) -> None:

@@ -130,6 +130,26 @@ class ReceiptRow(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
+class TimestampRow(Base):
+    """An RFC 3161 timestamp response over a chain head (schema version 2; see schema.py).
+
+    `seq` and `head_hash` say which head it was attached for; verify trusts neither and checks the
+    token's own message imprint against the chain. `digest` (sha256 of `tsr`) keeps a response
+    from being stored twice.
+    """
+
+    __tablename__ = "timestamps"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    head_hash: Mapped[str] = mapped_column(String(64))
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    gen_time: Mapped[str] = mapped_column(String)
+    tsa: Mapped[str] = mapped_column(Text)
+    tsr: Mapped[bytes] = mapped_column(LargeBinary)
+    attached_at: Mapped[str] = mapped_column(String)
+
+
 TABLES_V1: tuple[Table, ...] = tuple(
     Base.metadata.tables[name]
     for name in ("schema_version", "works", "sources", "episodes", "scenes", "lines", "artifacts", "receipts")

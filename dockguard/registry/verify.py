@@ -13,17 +13,32 @@ from sqlalchemy.orm import Session
 
 from .content import LineContent, content_hash_of_lines
 from .receipts import ACTIONS, GENESIS_HASH, Action, Receipt, receipt_hash
+from .records import TimestampCheck
 from .tables import LineRow, ReceiptRow, WorkRow
 
 
 @dataclass(frozen=True, slots=True)
 class VerifyReport:
-    """What `Registry.verify` found; `problems` names each receipt or work that does not check out."""
+    """What `Registry.verify` (and `trust.verify`) found; `problems` names each receipt, work, published
+    head or timestamp that does not check out. `heads_checked` and `timestamps` are trust.verify's."""
 
     ok: bool
     receipts_checked: int
     works_checked: int
     problems: tuple[str, ...]
+    heads_checked: int = 0
+    timestamps: tuple[TimestampCheck, ...] = ()
+
+    def to_json(self) -> dict[str, object]:
+        """`dockguard verify --format json`."""
+        return {
+            "ok": self.ok,
+            "receipts_checked": self.receipts_checked,
+            "works_checked": self.works_checked,
+            "heads_checked": self.heads_checked,
+            "timestamps": [check.to_json() for check in self.timestamps],
+            "problems": list(self.problems),
+        }
 
 
 def verify_registry(session: Session) -> VerifyReport:

@@ -115,3 +115,16 @@ def outsider(db_url: str) -> Iterator[Callable[[Any], None]]:
 
     yield run
     engine.dispose()
+
+
+@pytest.fixture
+def trust_cli() -> Callable[..., Any]:
+    """Runs `dockguard ARGS...` through CliRunner."""
+    from click.testing import CliRunner
+
+    from dockguard.cli import main
+
+    def run(*args: str) -> Any:
+        return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+    return run

@@ -235,7 +235,7 @@ def test_list_find_and_stats(registry: Registry) -> None:
     assert registry.find_by_content_hash("f" * 64) is None
     stats = registry.stats()
     assert (stats.works, stats.episodes, stats.lines, stats.artifacts, stats.receipts) == (2, 4, 8, 2, 2)
-    assert stats.artifact_bytes == 2 * 21 and stats.schema_version == 1
+    assert stats.artifact_bytes == 2 * 21 and stats.schema_version == 2
     assert stats.backend == registry.backend and stats.url == registry.url
 
 

@@ -33,15 +33,15 @@ def set_version(db_url: str, version: int) -> None:
 
 def test_a_new_database_gets_the_current_schema(db_url: str) -> None:
     with Registry.open(db_url) as registry:
-        assert registry.schema_version == code_schema_version() == 1
-    assert stored_version(db_url) == 1
+        assert registry.schema_version == code_schema_version() == 2
+    assert stored_version(db_url) == 2
 
 
 def test_a_newer_schema_is_refused(db_url: str) -> None:
     Registry.open(db_url).close()
     set_version(db_url, code_schema_version() + 1)
     with pytest.raises(
-        RegistryError, match=r"schema version 2, but this DockGuard knows only versions up to 1"
+        RegistryError, match=r"schema version 3, but this DockGuard knows only versions up to 2"
     ):
         Registry.open(db_url)
 
@@ -57,10 +57,10 @@ def test_an_older_schema_is_migrated(db_url: str, monkeypatch: pytest.MonkeyPatc
         registry.add_work(sample_work("w1"))
     monkeypatch.setattr(schema_module, "MIGRATIONS", [*schema_module.MIGRATIONS, _add_notes_table])
     with Registry.open(db_url) as registry:
-        assert registry.schema_version == 2
+        assert registry.schema_version == 3
         assert registry.get_work("w1").work_id == "w1"
         assert registry.verify().ok
-    assert stored_version(db_url) == 2
+    assert stored_version(db_url) == 3
     engine = create_engine(db_url)
     assert inspect(engine).has_table("extra_notes")
     engine.dispose()
@@ -76,7 +76,7 @@ def test_a_failed_migration_changes_nothing(db_url: str, monkeypatch: pytest.Mon
     monkeypatch.setattr(schema_module, "MIGRATIONS", [*schema_module.MIGRATIONS, half_done])
     with pytest.raises(RuntimeError, match="migration bug"):
         Registry.open(db_url)
-    assert stored_version(db_url) == 1
+    assert stored_version(db_url) == 2
     engine = create_engine(db_url)
     assert not inspect(engine).has_table("extra_notes")  # the DDL was rolled back too
     engine.dispose()
@@ -90,3 +90,18 @@ def test_a_database_with_clashing_tables_is_refused(db_url: str) -> None:
     engine.dispose()
     with pytest.raises(RegistryError, match="not a DockGuard registry"):
         Registry.open(db_url)
+
+
+def test_a_version_1_registry_is_migrated_to_timestamps(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(schema_module, "MIGRATIONS", schema_module.MIGRATIONS[:1])
+    with Registry.open(db_url) as registry:
+        registry.add_work(sample_work("w1"))
+        assert registry.schema_version == 1
+    monkeypatch.undo()
+    with Registry.open(db_url) as registry:
+        assert registry.schema_version == 2
+        assert registry.verify().ok
+        assert registry.timestamps() == []
+    engine = create_engine(db_url)
+    assert inspect(engine).has_table("timestamps")
+    engine.dispose()
