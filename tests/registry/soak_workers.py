@@ -34,7 +34,7 @@ def writer(url: str, index: int, seconds: float, start: Any, results: Any) -> No
             works = [sample_work(f"w{index}-{n}-{k}") for k in range(1 + n % 2)]
         try:
             with Registry.open(url) as registry:
-                receipts = register(registry, works, embedder)
+                receipts = register(registry, works, embedder).receipts
             out["registered"].extend(receipt.work_id for receipt in receipts)
         except AlreadyRegistered as exc:
             out["refused"].append((works[0].work_id, exc.existing_id))
