@@ -32,7 +32,7 @@ def works(db: str) -> list[dict]:  # type: ignore[type-arg]
 
 
 def test_every_command_has_an_example_in_its_help():
-    for command in (["parse"], ["register"], ["works", "list"], ["works", "show"], ["works", "remove"], ["verify"],
+    for command in (["parse"], ["register"], ["works", "list"], ["works", "show"], ["works", "remove"], ["verify"], ["receipts", "head"], ["receipts", "timestamp-request"], ["receipts", "attach"], ["receipts", "check"], ["works", "receipt"],
                     ["scan"], ["compare"], ["report"], ["model", "info"], ["model", "build"]):
         result = run(*command, "--help")
         assert result.exit_code == 0 and "Example" in result.output, command
