@@ -84,6 +84,10 @@ class WebhookSender:
                     continue
                 self.deliver(client, job)
 
+    def backoff(self, failed_attempts: int) -> float:
+        """Seconds before the next try after this many failed ones: base, 2×base, 4×base … up to the maximum."""
+        return float(min(self.backoff_max_s, self.backoff_base_s * 2 ** min(failed_attempts, 30)))
+
     def deliver(self, client: Any, job: Job) -> None:
         assert job.callback_url is not None
         body = body_of(job)
@@ -101,7 +105,7 @@ class WebhookSender:
                 error = f"HTTP {response.status_code}"
         except Exception as e:  # any transport failure is a failed attempt, retried
             error = f"{type(e).__name__}: {e}"
-        backoff = min(self.backoff_max_s, self.backoff_base_s * 2 ** job.webhook_attempts)
+        backoff = self.backoff(job.webhook_attempts)
         self.queue.webhook_outcome(job.job_id, delivered=error is None, error=error, backoff_s=backoff)
         if error:
             log.warning("webhook for %s to %s failed (%s); retry in %.1f s", job.job_id, job.callback_url, error, backoff)
