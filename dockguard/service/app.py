@@ -368,8 +368,9 @@ def create_app(service: ScanService, *, manage_service: bool = True) -> Any:
         return JSONResponse(job.to_json())
 
     @app.get("/v1/scans/{scan_id}/report", tags=["scans"], summary="The HTML evidence report of a finished scan",
-             response_class=HTMLResponse,
-             responses={200: {"content": {"text/html": {}}, "description": "The report"}, **_errors(401, 403, 404, 409, 422)})
+             response_model=None,
+             responses={200: {"content": {"text/html": {"schema": {"type": "string"}}}, "description": "The report"},
+                        **_errors(401, 403, 404, 409, 422)})
     def get_report(key: ScannerKey, scan_id: str) -> Any:
         from dockguard.service.report import render_report
 

@@ -23,7 +23,7 @@ class TooLarge(DockGuardError):
 class UploadLimits:
     max_request_bytes: int = 64 * 1024 * 1024  # the whole multipart body
     max_files: int = 64
-    max_name_chars: int = 200
+    max_name_bytes: int = 200
 
 
 def safe_name(filename: str | None, index: int, limits: UploadLimits) -> str:
@@ -33,9 +33,14 @@ def safe_name(filename: str | None, index: int, limits: UploadLimits) -> str:
     name = _UNSAFE.sub("_", name).strip().lstrip(".")
     if not name:
         name = f"upload-{index + 1}"
-    if len(name) > limits.max_name_chars:
+    # file systems count bytes (255 at most): cut by UTF-8 bytes, keeping the suffix that names the format
+    if len(name.encode("utf-8")) > limits.max_name_bytes:
         stem, dot, suffix = name.rpartition(".")
-        name = (stem[: limits.max_name_chars - len(suffix) - 1] + dot + suffix) if dot and len(suffix) < 16 else name[: limits.max_name_chars]
+        if not dot or len(suffix.encode("utf-8")) > 16:
+            stem, dot, suffix = name, "", ""
+        budget = limits.max_name_bytes - len((dot + suffix).encode("utf-8"))
+        stem = stem.encode("utf-8")[:budget].decode("utf-8", "ignore")
+        name = stem + dot + suffix
     return name
 
 

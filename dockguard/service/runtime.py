@@ -153,6 +153,8 @@ class ScanService:
     # -- lifecycle ---------------------------------------------------------------------------------
 
     def start(self) -> None:
+        if self._threads:
+            return
         recovered = self.queue.recover()
         if recovered:
             log.info("%d scan(s) of a process that died are queued again", recovered)
@@ -164,6 +166,8 @@ class ScanService:
 
     def stop(self) -> None:
         """Stop taking jobs; jobs still running go back to the queue for the next start."""
+        if self._stop.is_set():
+            return
         self._stop.set()
         self.wake.set()
         for t in self._threads:
