@@ -7,7 +7,7 @@ reports and pages; every error is `{"detail": "<message>"}` (the CLI's message w
 
 
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -17,6 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
+from starlette.datastructures import UploadFile as StarletteUploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from dockguard import __version__
@@ -206,7 +207,7 @@ RegistrarKey = Annotated[ApiKey, Depends(require(Role.REGISTRAR))]
 # --- helpers shared with the pages -------------------------------------------------------------
 
 
-def read_uploads(files: list[UploadFile], limits: UploadLimits) -> list[Upload]:
+def read_uploads(files: Sequence[StarletteUploadFile], limits: UploadLimits) -> list[Upload]:
     """The uploaded files with safe, distinct names; 413 past the number of files, 422 when none or clashing."""
     files = [f for f in files if f.filename is not None or f.size]
     if not files:
@@ -223,7 +224,7 @@ def read_uploads(files: list[UploadFile], limits: UploadLimits) -> list[Upload]:
     return uploads
 
 
-def submit_scan(service: ScanService, key: ApiKey, files: list[UploadFile], *, fail_on: VerdictLevel, top: int,
+def submit_scan(service: ScanService, key: ApiKey, files: Sequence[StarletteUploadFile], *, fail_on: VerdictLevel, top: int,
                 name: str, callback_url: str | None) -> Job:
     """Check the upload (as the worker will read it) and queue it: InputError, QueueFull or the job."""
     uploads = read_uploads(files, service.settings.limits)

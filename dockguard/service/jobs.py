@@ -22,7 +22,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import CursorResult, Executable, and_, delete, func, or_, select, update
+from sqlalchemy.orm import Session
 
 from dockguard.errors import DockGuardError
 from dockguard.registry import format_utc, utc_now
@@ -101,6 +102,13 @@ def _job(row: JobRow) -> Job:
         result=None if row.result is None else json.loads(row.result), callback_url=row.callback_url,
         webhook_state=row.webhook_state, webhook_attempts=row.webhook_attempts, webhook_error=row.webhook_error,
     )
+
+
+def _changed(session: Session, statement: Executable) -> int:
+    """Rows an UPDATE changed: how a conditional update tells who won."""
+    result = session.execute(statement)
+    assert isinstance(result, CursorResult)
+    return int(result.rowcount)
 
 
 def _pid_alive(pid: int) -> bool:
@@ -200,13 +208,14 @@ class JobQueue:
             if job_id is None:
                 return None
             with self.store.writing("taking a scan") as session:
-                taken = session.execute(
+                taken = _changed(
+                    session,
                     update(JobRow)
                     .where(JobRow.job_id == job_id,
                            or_(JobRow.status == "queued", and_(JobRow.status == "running", JobRow.lease_until < now)))
                     .values(status="running", worker=self.worker_id, lease_until=now + self.lease_s,
-                            attempt=JobRow.attempt + 1, started_at=format_utc(utc_now()))
-                ).rowcount
+                            attempt=JobRow.attempt + 1, started_at=format_utc(utc_now())),
+                )
                 if not taken:
                     continue
                 row = session.scalars(select(JobRow).where(JobRow.job_id == job_id)).one()
@@ -217,10 +226,11 @@ class JobQueue:
     def renew(self, job_id: str) -> bool:
         """Extend this worker's lease on a job; False when it lost the job."""
         with self.store.writing("renewing a lease") as session:
-            return bool(session.execute(
+            return bool(_changed(
+                session,
                 update(JobRow).where(JobRow.job_id == job_id, JobRow.status == "running", JobRow.worker == self.worker_id)
-                .values(lease_until=time.time() + self.lease_s)
-            ).rowcount)
+                .values(lease_until=time.time() + self.lease_s),
+            ))
 
     def finish(self, job_id: str, *, result: dict[str, Any] | None = None, error: str | None = None) -> bool:
         """Record the outcome once: done with `result`, or failed with `error`. False when this worker
@@ -232,12 +242,13 @@ class JobQueue:
                 return False
             webhook = {"webhook_state": "pending", "webhook_next_at": now, "webhook_deadline": now + self.webhook_retry_s} \
                 if row.callback_url else {}
-            done = session.execute(
+            done = _changed(
+                session,
                 update(JobRow).where(JobRow.job_id == job_id, JobRow.status == "running", JobRow.worker == self.worker_id)
                 .values(status="done" if error is None else "failed", error=error,
                         result=None if result is None else json.dumps(result, ensure_ascii=False),
-                        finished_at=format_utc(utc_now()), lease_until=None, **webhook)
-            ).rowcount
+                        finished_at=format_utc(utc_now()), lease_until=None, **webhook),
+            )
             if done:
                 session.execute(delete(JobFileRow).where(JobFileRow.job_id == job_id))
             return bool(done)
@@ -245,10 +256,11 @@ class JobQueue:
     def release(self) -> int:
         """Give this worker's running jobs back to the queue (a clean shutdown)."""
         with self.store.writing("releasing scans") as session:
-            return int(session.execute(
+            return _changed(
+                session,
                 update(JobRow).where(JobRow.status == "running", JobRow.worker == self.worker_id)
-                .values(status="queued", worker=None, lease_until=None)
-            ).rowcount)
+                .values(status="queued", worker=None, lease_until=None),
+            )
 
     # -- webhooks ----------------------------------------------------------------------------------
 
@@ -263,10 +275,11 @@ class JobQueue:
         if job_id is None:
             return None
         with self.store.writing("taking a webhook") as session:
-            taken = session.execute(
+            taken = _changed(
+                session,
                 update(JobRow).where(JobRow.job_id == job_id, JobRow.webhook_state == "pending", JobRow.webhook_next_at <= now)
-                .values(webhook_next_at=now + self.lease_s)
-            ).rowcount
+                .values(webhook_next_at=now + self.lease_s),
+            )
             if not taken:
                 return None
             return _job(session.scalars(select(JobRow).where(JobRow.job_id == job_id)).one())

@@ -79,7 +79,7 @@ def test_kill_9_loses_and_duplicates_nothing(tmp_path: Path, fake_corpus_db: Pat
     assert max(b["attempts"] for b in final.values()) == 2  # the one killed mid-scan ran again
     # webhooks: every job delivered; a job delivered twice (possible: at-least-once) carries the same result
     delivered: dict[str, set[str]] = defaultdict(set)
-    for headers, body, _ in receiver.received:
+    for _headers, body, _ in receiver.received:
         job = json.loads(body)
         delivered[job["id"]].add(json.dumps(job["result"], sort_keys=True))
     assert set(delivered) == set(accepted)
