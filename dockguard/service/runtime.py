@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from dockguard.embed import Embedder, load_embedder
-from dockguard.errors import DockGuardError, InputError
+from dockguard.errors import DockGuardError, InputError, NotRegistered
 from dockguard.model import Script, VerdictLevel
 from dockguard.registry import Registry, redact_url, resolve_db_url
 from dockguard.report.document import ScanDocument
@@ -203,13 +203,13 @@ class ScanService:
         with self.store.reading("reading the receipt head") as session:
             return int(session.scalar(select(func.coalesce(func.max(ReceiptRow.seq), 0))) or 0)
 
-    def scanner(self) -> Any:
-        """The warm Scanner, made again when the registry changed since its index was loaded."""
+    def scanner(self, reload: bool = False) -> Any:
+        """The warm Scanner, made again when the registry changed since its index was loaded (or when asked)."""
         from dockguard.pipeline import Scanner
 
         with self._scanner_lock:
             head = self.receipt_head()
-            if self._scanner is None or head != self._head:
+            if reload or self._scanner is None or head != self._head:
                 scanner = Scanner(self.registry, self.embedder)
                 scanner.index  # noqa: B018 - load now, under the lock, not during the first scan
                 self._scanner, self._head = scanner, head
@@ -221,11 +221,19 @@ class ScanService:
             return len(read_releases(folder))
 
     def scan_uploads(self, uploads: Sequence[Upload], name: str, fail_on: VerdictLevel, top: int) -> ScanDocument:
-        scanner = self.scanner()
         from dockguard.pipeline import formats_of
 
         with upload_folder(uploads, name) as folder:
-            results = [scanner.scan(script, shown, formats_of(script)) for shown, script in read_releases(folder)]
+            releases = read_releases(folder)
+            for attempt in (0, 1):
+                scanner = self.scanner(reload=attempt > 0)
+                try:
+                    results = [scanner.scan(script, shown, formats_of(script)) for shown, script in releases]
+                    break
+                except NotRegistered:
+                    # a candidate work was removed while this scan ran: once more, on the registry as it is now
+                    if attempt:
+                        raise
         return ScanDocument.build(results, registry=self.registry_url, model=self.embedder.model_id, fail_on=fail_on, top=top)
 
     def _work(self) -> None:
