@@ -69,7 +69,7 @@ def make_served(tmp_path: Path, fake_corpus_db: Path) -> Iterator[Callable[..., 
 
     opened: list[Any] = []
 
-    def make(embedder: Embedder | None = None, db_file: Path | None = None, **settings: Any) -> Served:
+    def make(embedder: Any = None, db_file: Path | None = None, wait_ready: bool = True, **settings: Any) -> Served:
         path = tmp_path / f"registry-{len(opened)}.sqlite"
         shutil.copy(db_file or fake_corpus_db, path)
         db = f"sqlite:///{path}"
@@ -80,7 +80,7 @@ def make_served(tmp_path: Path, fake_corpus_db: Path) -> Iterator[Callable[..., 
         client.__enter__()
         opened.append(client)
         served = Served(service, client, scanner, registrar, db)
-        if settings.get("workers", 1):
+        if wait_ready:
             assert service.ready.wait(120), service.load_error
         return served
 

@@ -258,3 +258,48 @@ def test_failed_scan_reports_its_error(make_served, tmp_path: Path) -> None:  # 
     served.service.scan_uploads = original
     ok = served.client.post("/v1/scans?wait=60", headers=served.auth(), files=served.upload(COPY)).json()
     assert ok["status"] == "done"
+
+
+def test_readyz_is_503_until_the_model_is_loaded_and_scans_wait_for_it(make_served) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    from dockguard.embed import load_embedder
+
+    release = threading.Event()
+
+    class SlowToLoad:
+        """The fake embedder, whose first call (the service's warm-up) waits for the test."""
+
+        def __init__(self) -> None:
+            self.inner = load_embedder("fake")
+            self.model_id, self.dim = self.inner.model_id, self.inner.dim
+
+        def embed(self, texts, **kw):  # type: ignore[no-untyped-def]
+            release.wait(60)
+            return self.inner.embed(texts, **kw)
+
+    served = make_served(embedder=SlowToLoad(), wait_ready=False)
+    assert served.client.get("/healthz").status_code == 200
+    ready = served.client.get("/readyz")
+    assert ready.status_code == 503 and ready.json()["ready"] is False
+    job = served.client.post("/v1/scans", headers=served.auth(), files=served.upload(COPY)).json()
+    assert served.client.get(f"/v1/scans/{job['id']}?wait=1", headers=served.auth()).json()["status"] == "queued"
+    release.set()
+    assert served.wait_done(job["id"])["status"] == "done"
+    assert served.client.get("/readyz").status_code == 200
+
+
+def test_a_registration_by_another_process_is_seen_by_the_next_scan(served: Served) -> None:
+    from dockguard.embed import load_embedder
+    from dockguard.manifest import ManifestEntry
+    from dockguard.pipeline import read_works, register
+    from dockguard.registry import Registry
+
+    release = CORPUS / "releases" / "unrelated" / "low_tide.en.txt"
+    first = served.client.post("/v1/scans?wait=60", headers=served.auth(), files=served.upload(release)).json()
+    assert "low-tide" not in {m["work_id"] for m in first["result"]["results"][0]["matches"]}
+    with Registry.open(served.db) as other:  # as `dockguard register` in another process would
+        works = read_works([ManifestEntry(release, "low-tide", "Low Tide", None, "Harbour Films", (), 0)])
+        register(other, works, load_embedder("fake"))
+    second = served.client.post("/v1/scans?wait=60", headers=served.auth(), files=served.upload(release)).json()
+    assert second["result"]["results"][0]["matches"][0]["work_id"] == "low-tide"
