@@ -3,40 +3,14 @@ registered (fake embedder unless a test asks for the real model), its app in a T
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from service_helpers import CORPUS, Served
 
 from dockguard.embed import Embedder, load_embedder
-
-ROOT = Path(__file__).resolve().parents[2]
-CORPUS = ROOT / "corpus"
-
-
-@dataclass
-class Served:
-    service: Any
-    client: Any
-    scanner_key: str
-    registrar_key: str
-    db: str
-
-    def auth(self, key: str | None = None) -> dict[str, str]:
-        return {"Authorization": f"Bearer {key or self.scanner_key}"}
-
-    def upload(self, *paths: Path) -> list[tuple[str, tuple[str, bytes]]]:
-        return [("file", (p.name, p.read_bytes())) for p in paths]
-
-    def wait_done(self, job_id: str, key: str | None = None, seconds: float = 60) -> dict[str, Any]:
-        deadline = time.monotonic() + seconds
-        while True:
-            body: dict[str, Any] = self.client.get(f"/v1/scans/{job_id}?wait=5", headers=self.auth(key)).json()
-            if body["status"] in ("done", "failed") or time.monotonic() > deadline:
-                return body
 
 
 def register_corpus(db: str, embedder: Embedder) -> None:

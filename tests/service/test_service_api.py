@@ -6,7 +6,7 @@ import io
 import zipfile
 from pathlib import Path
 
-from conftest import CORPUS, Served
+from service_helpers import CORPUS, Served
 
 COPY = CORPUS / "releases" / "zh-Hans" / "nisheng_xujia.txt"  # a renamed copy of chongsheng-niguang
 UNRELATED = CORPUS / "releases" / "unrelated" / "wukanglu_tianpin.txt"

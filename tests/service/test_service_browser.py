@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import CORPUS
+from service_helpers import CORPUS
 from service_process import ServerProcess
 
 from dockguard.report.browser import find_chromium

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from conftest import CORPUS, Served
+from service_helpers import CORPUS, Served
 
 from dockguard.cli import main
 

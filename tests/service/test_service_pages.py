@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import CORPUS, Served
+from service_helpers import CORPUS, Served
 
 COPY = CORPUS / "releases" / "zh-Hans" / "nisheng_xujia.txt"
 

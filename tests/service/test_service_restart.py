@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import CORPUS
+from service_helpers import CORPUS
 from service_process import ServerProcess
 from test_service_webhooks import Receiver
 

@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
-from conftest import CORPUS, Served
+from service_helpers import CORPUS, Served
 
 from dockguard.service.keys import webhook_secret
 from dockguard.service.webhooks import DELIVERY_HEADER, SIGNATURE_HEADER, sign, verify_signature
