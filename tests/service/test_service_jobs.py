@@ -7,6 +7,8 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,9 +17,35 @@ from dockguard.service.jobs import JobNotFound, JobQueue, QueueFull, Upload
 from dockguard.service.store import ServiceStore
 
 
+@pytest.fixture(params=["sqlite", "postgres"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The same tests on a SQLite file and, where $DOCKGUARD_TEST_PG_URL is set (make test sets it), in a
+    fresh PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'jobs.sqlite'}"
+        return
+    server = os.environ.get("DOCKGUARD_TEST_PG_URL")
+    if not server:
+        pytest.skip("no PostgreSQL: set DOCKGUARD_TEST_PG_URL (scripts/test.sh starts one)")
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.schema import CreateSchema, DropSchema
+
+    name = f"dgservice_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server)
+    with admin.begin() as connection:
+        connection.execute(CreateSchema(name))
+    try:
+        yield make_url(server).update_query_dict({"options": f"-csearch_path={name}"}).render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(DropSchema(name, cascade=True))
+        admin.dispose()
+
+
 @pytest.fixture
-def store(tmp_path: Path) -> ServiceStore:
-    s = ServiceStore.open(f"sqlite:///{tmp_path / 'jobs.sqlite'}")
+def store(db_url: str) -> Iterator[ServiceStore]:
+    s = ServiceStore.open(db_url)
     yield s
     s.close()
 
@@ -26,18 +54,18 @@ def _submit(queue: JobQueue, key: str = "k1", **kw) -> str:  # type: ignore[no-u
     return queue.submit(key, [Upload("a.txt", b"hello")], fail_on="partial-copy", top=5, name="release", **kw).job_id
 
 
-def test_tables_are_the_services_own_with_their_version(store: ServiceStore, tmp_path: Path) -> None:
+def test_tables_are_the_services_own_with_their_version(store: ServiceStore, db_url: str) -> None:
     from sqlalchemy import inspect
 
     names = set(inspect(store.engine).get_table_names())
     assert {"service_meta", "service_api_keys", "service_jobs", "service_job_files"} <= names
     assert store.schema_version() == 1
-    again = ServiceStore.open(f"sqlite:///{tmp_path / 'jobs.sqlite'}")
+    again = ServiceStore.open(db_url)
     assert again.secret == store.secret  # the signing secret survives a restart
     again.close()
 
 
-def test_a_newer_service_schema_is_refused(store: ServiceStore, tmp_path: Path) -> None:
+def test_a_newer_service_schema_is_refused(store: ServiceStore, db_url: str) -> None:
     from sqlalchemy import update
 
     from dockguard.errors import RegistryError
@@ -46,7 +74,7 @@ def test_a_newer_service_schema_is_refused(store: ServiceStore, tmp_path: Path) 
     with store.writing("test") as session:
         session.execute(update(ServiceMetaRow).where(ServiceMetaRow.key == "service_schema_version").values(value="99"))
     with pytest.raises(RegistryError, match="version 99"):
-        ServiceStore.open(f"sqlite:///{tmp_path / 'jobs.sqlite'}")
+        ServiceStore.open(db_url)
 
 
 def test_fifo_and_each_job_claimed_by_one_worker(store: ServiceStore) -> None:
