@@ -15,7 +15,7 @@
    scans per minute over the whole run.
 
 With `--write FILE`, the figures replace the block between `<!-- load:begin -->` and
-`<!-- load:end -->` in FILE, with the command and the machine.
+`<!-- load:end -->` in FILE (`--block NAME`: `<!-- NAME:begin -->` …), with the command and the machine.
 """
 
 from __future__ import annotations
@@ -131,6 +131,7 @@ def main() -> int:
     parser.add_argument("--model", default=None, help="embedding model [default: the built-in e5]")
     parser.add_argument("--workers", type=int, default=1, help="`serve --workers`")
     parser.add_argument("--write", type=Path, help="put the figures into this Markdown file")
+    parser.add_argument("--block", default="load", help="the block of --write to replace: <!-- BLOCK:begin --> … <!-- BLOCK:end -->")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="dockguard-load-"))
@@ -170,6 +171,7 @@ def main() -> int:
         print(f"server ready in {ready_s:.1f} s; {args.clients} clients, {args.scans} scans ...", file=sys.stderr)
 
         tally, counter = Tally(), [0]
+        load_start = os.getloadavg()[0]
         start = time.monotonic()
         deadline = start + args.max_seconds
         threads = [threading.Thread(target=client_loop, args=(base, key, releases, counter, args.scans, deadline, tally))
@@ -179,6 +181,7 @@ def main() -> int:
         for t in threads:
             t.join()
         wall = time.monotonic() - start
+        load_end = os.getloadavg()[0]
 
         with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {key}"}, timeout=60, trust_env=False) as client:
             listed = [s["id"] for s in client.get("/v1/scans", params={"limit": 500}).json()["scans"]]
@@ -222,6 +225,7 @@ def main() -> int:
         "jobs lost / duplicated / unlisted": f"{len(lost)} / {duplicated} / {len(unlisted)}",
         "verdicts differing from the CLI": len(mismatched),
         "server ready after (s)": round(ready_s, 1),
+        "load average (1 min) at start / end": f"{load_start:.1f} / {load_end:.1f}",
     }
     for k, v in figures.items():
         print(f"{k:36} {v}")
@@ -234,13 +238,14 @@ def main() -> int:
         machine = f"{platform.machine()}, {os.cpu_count()} CPU cores, Python {platform.python_version()}"
         mean_e2e = statistics.fmean(tally.end_to_end) if tally.end_to_end else float("nan")
         rows = "\n".join(f"| {k} | {v} |" for k, v in figures.items())
-        block = (f"<!-- load:begin -->\nCommand: `{command}` ({time.strftime('%Y-%m-%d', time.gmtime())}, {machine}; "
+        block = (f"<!-- {args.block}:begin -->\nCommand: `{command}` ({time.strftime('%Y-%m-%d', time.gmtime())}, {machine}; "
                  f"model {'the built-in multilingual-e5-small' if not args.model else args.model}, "
                  f"`serve --workers {args.workers}`, {args.clients} clients, the corpus's {len(releases)} releases in turn). "
                  f"Result: **{'OK' if ok else 'FAILED'}**; mean end-to-end {mean_e2e:.2f} s.\n\n"
-                 f"| figure | value |\n|---|---|\n{rows}\n<!-- load:end -->")
+                 f"| figure | value |\n|---|---|\n{rows}\n<!-- {args.block}:end -->")
         text = args.write.read_text(encoding="utf-8")
-        begin, end = text.index("<!-- load:begin -->"), text.index("<!-- load:end -->") + len("<!-- load:end -->")
+        begin = text.index(f"<!-- {args.block}:begin -->")
+        end = text.index(f"<!-- {args.block}:end -->") + len(f"<!-- {args.block}:end -->")
         args.write.write_text(text[:begin] + block + text[end:], encoding="utf-8")
     return 0 if ok else 1
 
