@@ -227,6 +227,7 @@ def read_uploads(files: Sequence[StarletteUploadFile], limits: UploadLimits) -> 
 def submit_scan(service: ScanService, key: ApiKey, files: Sequence[StarletteUploadFile], *, fail_on: VerdictLevel, top: int,
                 name: str, callback_url: str | None) -> Job:
     """Check the upload (as the worker will read it) and queue it: InputError, QueueFull or the job."""
+    service.queue.check_room()
     uploads = read_uploads(files, service.settings.limits)
     folder = safe_name(name, 0, service.settings.limits) if name.strip() else "release"
     if callback_url is not None and callback_url.strip() == "":

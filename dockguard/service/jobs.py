@@ -153,6 +153,13 @@ class JobQueue:
             session.flush()
             return _job(row)
 
+    def check_room(self) -> None:
+        """Raise QueueFull now, before an upload is parsed, when it would be refused anyway."""
+        with self.store.reading("counting waiting scans") as session:
+            waiting = int(session.scalar(select(func.count()).select_from(JobRow).where(JobRow.status == "queued")) or 0)
+        if waiting >= self.max_queued:
+            raise QueueFull(waiting, retry_after=max(1, min(60, waiting // 4)))
+
     def get(self, job_id: str, key_id: str | None) -> Job:
         """The job, if it is this key's (None: any key's, for the worker and tests)."""
         with self.store.reading("reading a scan") as session:

@@ -117,13 +117,22 @@ def test_expired_lease_is_taken_over_and_the_loser_cannot_overwrite(store: Servi
 
 
 def test_renewed_lease_is_kept(store: ServiceStore) -> None:
+    from dockguard.service.store import JobRow
+
+    def lease(job_id: str) -> float:
+        with store.reading("test") as session:
+            row = session.get(JobRow, 1)
+            assert row is not None and row.job_id == job_id and row.lease_until is not None
+            return row.lease_until
+
     job_id = _submit(JobQueue(store))
-    holder, other = JobQueue(store, lease_s=0.5), JobQueue(store)
+    holder, other = JobQueue(store, lease_s=60), JobQueue(store)
     assert holder.claim() is not None
-    for _ in range(4):
-        time.sleep(0.2)
-        assert holder.renew(job_id)
-        assert other.claim() is None
+    first = lease(job_id)
+    time.sleep(0.05)
+    assert holder.renew(job_id)
+    assert lease(job_id) > first
+    assert other.claim() is None and not other.renew(job_id)
 
 
 def test_recover_requeues_jobs_of_a_dead_process_here(store: ServiceStore) -> None:
