@@ -106,8 +106,13 @@ class ServiceStore:
     @classmethod
     def open(cls, db: str | None) -> ServiceStore:
         """Open the store in the registry database named by `db` (as `--db`), creating its tables."""
+        from dockguard.registry import Registry
+
         resolved = resolve_db_url(db)
         shown = redact_url(resolved)
+        # the registry's own tables first, so a database is never one of service tables only (the
+        # registry refuses to adopt a database that has tables but no schema version of its own)
+        Registry.open(resolved).close()
         engine = create_registry_engine(parse_db_url(resolved))
         store = cls(engine, shown)
         try:
