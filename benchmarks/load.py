@@ -57,7 +57,9 @@ class Tally:
 
 
 def dockguard(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "dockguard", *args], capture_output=True, text=True, env=env, cwd=ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "dockguard", *args], capture_output=True, text=True, env=env, cwd=ROOT
+    )
 
 
 def free_port() -> int:
@@ -73,8 +75,12 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-def client_loop(base: str, key: str, releases: list[Path], counter: list[int], total: int, deadline: float, tally: Tally) -> None:
-    with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {key}"}, timeout=120, trust_env=False) as client:
+def client_loop(
+    base: str, key: str, releases: list[Path], counter: list[int], total: int, deadline: float, tally: Tally
+) -> None:
+    with httpx.Client(
+        base_url=base, headers={"Authorization": f"Bearer {key}"}, timeout=120, trust_env=False
+    ) as client:
         while True:
             with tally.lock:
                 if counter[0] >= total or time.monotonic() > deadline:
@@ -131,7 +137,11 @@ def main() -> int:
     parser.add_argument("--model", default=None, help="embedding model [default: the built-in e5]")
     parser.add_argument("--workers", type=int, default=1, help="`serve --workers`")
     parser.add_argument("--write", type=Path, help="put the figures into this Markdown file")
-    parser.add_argument("--block", default="load", help="the block of --write to replace: <!-- BLOCK:begin --> … <!-- BLOCK:end -->")
+    parser.add_argument(
+        "--block",
+        default="load",
+        help="the block of --write to replace: <!-- BLOCK:begin --> … <!-- BLOCK:end -->",
+    )
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="dockguard-load-"))
@@ -142,21 +152,58 @@ def main() -> int:
     server = None
     try:
         print("registering the corpus and scanning it with the CLI (the reference) ...", file=sys.stderr)
-        reg = dockguard("register", "--manifest", str(CORPUS / "registry.tsv"), "--db", db, "--format", "json", env=env)
+        reg = dockguard(
+            "register", "--manifest", str(CORPUS / "registry.tsv"), "--db", db, "--format", "json", env=env
+        )
         assert reg.returncode == 0, reg.stderr
         releases = sorted(p for p in (CORPUS / "releases").rglob("*") if p.is_file())
         cli = dockguard("scan", *map(str, releases), "--db", db, "--format", "json", env=env)
         assert cli.returncode in (0, 1), cli.stderr
-        reference = {Path(r["path"]).resolve().relative_to(CORPUS).as_posix(): r for r in json.loads(cli.stdout)["results"]}
-        key = json.loads(dockguard("keys", "create", "--role", "scanner", "--name", "load", "--db", db, "--format", "json",
-                                   env=env).stdout)["key"]
+        reference = {
+            Path(r["path"]).resolve().relative_to(CORPUS).as_posix(): r
+            for r in json.loads(cli.stdout)["results"]
+        }
+        key = json.loads(
+            dockguard(
+                "keys",
+                "create",
+                "--role",
+                "scanner",
+                "--name",
+                "load",
+                "--db",
+                db,
+                "--format",
+                "json",
+                env=env,
+            ).stdout
+        )["key"]
 
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         log = (work / "server.log").open("wb")
-        server = subprocess.Popen([sys.executable, "-m", "dockguard", "serve", "--host", "127.0.0.1", "--port", str(port),
-                                   "--db", db, "--workers", str(args.workers), "--log-level", "warning"],
-                                  stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "dockguard",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--db",
+                db,
+                "--workers",
+                str(args.workers),
+                "--log-level",
+                "warning",
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
+            cwd=ROOT,
+        )
         t0 = time.monotonic()
         while True:
             try:
@@ -168,14 +215,21 @@ def main() -> int:
             assert time.monotonic() - t0 < 300, "server not ready in 300 s"
             time.sleep(0.2)
         ready_s = time.monotonic() - t0
-        print(f"server ready in {ready_s:.1f} s; {args.clients} clients, {args.scans} scans ...", file=sys.stderr)
+        print(
+            f"server ready in {ready_s:.1f} s; {args.clients} clients, {args.scans} scans ...",
+            file=sys.stderr,
+        )
 
         tally, counter = Tally(), [0]
         load_start = os.getloadavg()[0]
         start = time.monotonic()
         deadline = start + args.max_seconds
-        threads = [threading.Thread(target=client_loop, args=(base, key, releases, counter, args.scans, deadline, tally))
-                   for _ in range(args.clients)]
+        threads = [
+            threading.Thread(
+                target=client_loop, args=(base, key, releases, counter, args.scans, deadline, tally)
+            )
+            for _ in range(args.clients)
+        ]
         for t in threads:
             t.start()
         for t in threads:
@@ -183,7 +237,9 @@ def main() -> int:
         wall = time.monotonic() - start
         load_end = os.getloadavg()[0]
 
-        with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {key}"}, timeout=60, trust_env=False) as client:
+        with httpx.Client(
+            base_url=base, headers={"Authorization": f"Bearer {key}"}, timeout=60, trust_env=False
+        ) as client:
             listed = [s["id"] for s in client.get("/v1/scans", params={"limit": 500}).json()["scans"]]
     finally:
         if server is not None:
@@ -238,11 +294,13 @@ def main() -> int:
         machine = f"{platform.machine()}, {os.cpu_count()} CPU cores, Python {platform.python_version()}"
         mean_e2e = statistics.fmean(tally.end_to_end) if tally.end_to_end else float("nan")
         rows = "\n".join(f"| {k} | {v} |" for k, v in figures.items())
-        block = (f"<!-- {args.block}:begin -->\nCommand: `{command}` ({time.strftime('%Y-%m-%d', time.gmtime())}, {machine}; "
-                 f"model {'the built-in multilingual-e5-small' if not args.model else args.model}, "
-                 f"`serve --workers {args.workers}`, {args.clients} clients, the corpus's {len(releases)} releases in turn). "
-                 f"Result: **{'OK' if ok else 'FAILED'}**; mean end-to-end {mean_e2e:.2f} s.\n\n"
-                 f"| figure | value |\n|---|---|\n{rows}\n<!-- {args.block}:end -->")
+        block = (
+            f"<!-- {args.block}:begin -->\nCommand: `{command}` ({time.strftime('%Y-%m-%d', time.gmtime())}, {machine}; "
+            f"model {'the built-in multilingual-e5-small' if not args.model else args.model}, "
+            f"`serve --workers {args.workers}`, {args.clients} clients, the corpus's {len(releases)} releases in turn). "
+            f"Result: **{'OK' if ok else 'FAILED'}**; mean end-to-end {mean_e2e:.2f} s.\n\n"
+            f"| figure | value |\n|---|---|\n{rows}\n<!-- {args.block}:end -->"
+        )
         text = args.write.read_text(encoding="utf-8")
         begin = text.index(f"<!-- {args.block}:begin -->")
         end = text.index(f"<!-- {args.block}:end -->") + len(f"<!-- {args.block}:end -->")

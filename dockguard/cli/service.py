@@ -8,20 +8,82 @@ from dockguard.cli.common import db_option, device_option, emit_json, format_opt
 
 
 @click.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback unless you mean otherwise).")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on (loopback unless you mean otherwise).",
+)
+@click.option(
+    "--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on."
+)
 @db_option
 @model_option
 @device_option
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Scan worker threads (they share one model).")
-@click.option("--max-queued", default=64, show_default=True, type=click.IntRange(1), help="Waiting scans past which a submission is answered 503.")
-@click.option("--max-upload-mb", default=64.0, show_default=True, type=click.FloatRange(0.001), help="Request body limit (413 above).")
-@click.option("--max-files", default=64, show_default=True, type=click.IntRange(1), help="Files per request (413 above).")
-@click.option("--lease", "lease_s", default=30.0, show_default=True, type=click.FloatRange(1), help="Seconds a worker holds a scan between renewals; a dead worker's scan is taken again after it.")
-@click.option("--webhook-retry-for", "webhook_retry_s", default=600.0, show_default=True, type=click.FloatRange(0), help="Seconds to keep retrying a failed webhook (backoff 1, 2, 4 … 60 s).")
-@click.option("--log-level", default="info", show_default=True, type=click.Choice(["critical", "error", "warning", "info", "debug"]))
-def serve(host: str, port: int, db: str | None, model: str | None, device: str | None, workers: int, max_queued: int,
-          max_upload_mb: float, max_files: int, lease_s: float, webhook_retry_s: float, log_level: str) -> None:
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Scan worker threads (they share one model).",
+)
+@click.option(
+    "--max-queued",
+    default=64,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Waiting scans past which a submission is answered 503.",
+)
+@click.option(
+    "--max-upload-mb",
+    default=64.0,
+    show_default=True,
+    type=click.FloatRange(0.001),
+    help="Request body limit (413 above).",
+)
+@click.option(
+    "--max-files",
+    default=64,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Files per request (413 above).",
+)
+@click.option(
+    "--lease",
+    "lease_s",
+    default=30.0,
+    show_default=True,
+    type=click.FloatRange(1),
+    help="Seconds a worker holds a scan between renewals; a dead worker's scan is taken again after it.",
+)
+@click.option(
+    "--webhook-retry-for",
+    "webhook_retry_s",
+    default=600.0,
+    show_default=True,
+    type=click.FloatRange(0),
+    help="Seconds to keep retrying a failed webhook (backoff 1, 2, 4 … 60 s).",
+)
+@click.option(
+    "--log-level",
+    default="info",
+    show_default=True,
+    type=click.Choice(["critical", "error", "warning", "info", "debug"]),
+)
+def serve(
+    host: str,
+    port: int,
+    db: str | None,
+    model: str | None,
+    device: str | None,
+    workers: int,
+    max_queued: int,
+    max_upload_mb: float,
+    max_files: int,
+    lease_s: float,
+    webhook_retry_s: float,
+    log_level: str,
+) -> None:
     """Run the HTTP service: the /v1 API, the web pages, /openapi.json, /healthz and /readyz.
 
     One process loads the model and the registry index once and keeps them warm; accepted scans are
@@ -44,12 +106,24 @@ def serve(host: str, port: int, db: str | None, model: str | None, device: str |
     from dockguard.service.runtime import ScanService, ServiceSettings
 
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    settings = ServiceSettings(db=db, model=model, device=device, workers=workers, max_queued=max_queued, lease_s=lease_s,
-                               webhook_retry_s=webhook_retry_s,
-                               limits=UploadLimits(max_request_bytes=int(max_upload_mb * 1024 * 1024), max_files=max_files))
+    settings = ServiceSettings(
+        db=db,
+        model=model,
+        device=device,
+        workers=workers,
+        max_queued=max_queued,
+        lease_s=lease_s,
+        webhook_retry_s=webhook_retry_s,
+        limits=UploadLimits(max_request_bytes=int(max_upload_mb * 1024 * 1024), max_files=max_files),
+    )
     service = ScanService.open(settings)
-    click.echo(f"dockguard serve: http://{host}:{port}/  registry {service.registry_url}  model {service.embedder.model_id}", err=True)
-    uvicorn.run(create_app(service), host=host, port=port, log_level=log_level, access_log=log_level == "debug")
+    click.echo(
+        f"dockguard serve: http://{host}:{port}/  registry {service.registry_url}  model {service.embedder.model_id}",
+        err=True,
+    )
+    uvicorn.run(
+        create_app(service), host=host, port=port, log_level=log_level, access_log=log_level == "debug"
+    )
 
 
 @click.group()
@@ -63,7 +137,12 @@ def keys() -> None:
 
 
 @keys.command("create")
-@click.option("--role", type=click.Choice(["scanner", "registrar"]), required=True, help="scanner: scan and read its own scans; registrar: also register and remove works.")
+@click.option(
+    "--role",
+    type=click.Choice(["scanner", "registrar"]),
+    required=True,
+    help="scanner: scan and read its own scans; registrar: also register and remove works.",
+)
 @click.option("--name", default="", help="Who the key is for.")
 @db_option
 @format_option("text", "json")
@@ -80,7 +159,15 @@ def keys_create(role: str, name: str, db: str | None, fmt: str) -> None:
     with ServiceStore.open(db) as store:
         new = create_key(store, Role(role), name)
     if fmt == "json":
-        emit_json({"key": new.token, "id": new.key.key_id, "role": role, "name": name, "webhook_secret": new.webhook_secret})
+        emit_json(
+            {
+                "key": new.token,
+                "id": new.key.key_id,
+                "role": role,
+                "name": name,
+                "webhook_secret": new.webhook_secret,
+            }
+        )
         return
     click.echo(f"key        {new.token}")
     click.echo(f"id         {new.key.key_id} ({role}{', ' + name if name else ''})")

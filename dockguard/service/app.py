@@ -5,7 +5,6 @@ application's lifespan starts and stops the service's threads. Every answer is J
 reports and pages; every error is `{"detail": "<message>"}` (the CLI's message where the CLI has one).
 """
 
-
 import json
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -165,16 +164,24 @@ class ReadyOut(BaseModel):
 
 
 def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
-    words = {400: "Malformed request", 401: "No API key, or not a valid one", 403: "The key's role may not do this",
-             404: "Not found (or not this key's)", 409: "Conflict", 413: "Upload too large (request size or number of files)",
-             422: "Invalid input: the message names the field or the uploaded file and the problem",
-             503: "Not ready, queue full or registry busy: try again after Retry-After seconds"}
+    words = {
+        400: "Malformed request",
+        401: "No API key, or not a valid one",
+        403: "The key's role may not do this",
+        404: "Not found (or not this key's)",
+        409: "Conflict",
+        413: "Upload too large (request size or number of files)",
+        422: "Invalid input: the message names the field or the uploaded file and the problem",
+        503: "Not ready, queue full or registry busy: try again after Retry-After seconds",
+    }
     return {c: {"model": ErrorOut, "description": words[c]} for c in codes}
 
 
 # --- auth --------------------------------------------------------------------------------------
 
-_bearer = HTTPBearer(auto_error=False, description="An API key: `dockguard keys create --role scanner|registrar`")
+_bearer = HTTPBearer(
+    auto_error=False, description="An API key: `dockguard keys create --role scanner|registrar`"
+)
 
 
 def _service(request: Request) -> ScanService:
@@ -185,14 +192,22 @@ def _service(request: Request) -> ScanService:
 def require(role: Role) -> Callable[..., ApiKey]:
     """A dependency: the request's API key, which must have `role` (401 without a valid key, 403 with a lesser one)."""
 
-    def dependency(request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> ApiKey:
+    def dependency(
+        request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+    ) -> ApiKey:
         if credentials is None or credentials.scheme.lower() != "bearer":
-            raise HTTPException(401, "an API key is required: send `Authorization: Bearer <key>`",
-                                headers={"WWW-Authenticate": "Bearer"})
+            raise HTTPException(
+                401,
+                "an API key is required: send `Authorization: Bearer <key>`",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
         key = authenticate(_service(request).store, credentials.credentials)
         if key is None:
-            raise HTTPException(401, "this API key is not valid (unknown, malformed or revoked)",
-                                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+            raise HTTPException(
+                401,
+                "this API key is not valid (unknown, malformed or revoked)",
+                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+            )
         if not key.role.may(role):
             raise HTTPException(403, f"a {key.role.value} key may not do this; it needs a {role.value} key")
         return key
@@ -213,7 +228,9 @@ def read_uploads(files: Sequence[StarletteUploadFile], limits: UploadLimits) -> 
     if not files:
         raise InputError("file", "no file uploaded: send the release as the multipart field `file`")
     if len(files) > limits.max_files:
-        raise HTTPException(413, f"too many files: {len(files)} (the limit is {limits.max_files} per request)")
+        raise HTTPException(
+            413, f"too many files: {len(files)} (the limit is {limits.max_files} per request)"
+        )
     uploads, seen = [], set()
     for i, f in enumerate(files):
         name = safe_name(f.filename, i, limits)
@@ -224,8 +241,16 @@ def read_uploads(files: Sequence[StarletteUploadFile], limits: UploadLimits) -> 
     return uploads
 
 
-def submit_scan(service: ScanService, key: ApiKey, files: Sequence[StarletteUploadFile], *, fail_on: VerdictLevel, top: int,
-                name: str, callback_url: str | None) -> Job:
+def submit_scan(
+    service: ScanService,
+    key: ApiKey,
+    files: Sequence[StarletteUploadFile],
+    *,
+    fail_on: VerdictLevel,
+    top: int,
+    name: str,
+    callback_url: str | None,
+) -> Job:
     """Check the upload (as the worker will read it) and queue it: InputError, QueueFull or the job."""
     service.queue.check_room()
     uploads = read_uploads(files, service.settings.limits)
@@ -237,7 +262,9 @@ def submit_scan(service: ScanService, key: ApiKey, files: Sequence[StarletteUplo
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise InputError("callback_url", f"must be an http:// or https:// URL, got {callback_url!r}")
     service.check_upload(uploads, folder)
-    job = service.queue.submit(key.key_id, uploads, fail_on=fail_on.value, top=top, name=folder, callback_url=callback_url)
+    job = service.queue.submit(
+        key.key_id, uploads, fail_on=fail_on.value, top=top, name=folder, callback_url=callback_url
+    )
     service.wake.set()
     return job
 
@@ -247,11 +274,25 @@ def job_summary(job: Job) -> dict[str, Any]:
     if job.result is not None:
         for r in job.result["results"]:
             best = r["matches"][0] if r["matches"] else None
-            verdicts.append({"path": r["path"], "verdict": r["verdict"], "flagged": r["flagged"],
-                             "work_id": best["work_id"] if best else None, "score": best["score"] if best else None})
-    return {"id": job.job_id, "status": job.status, "error": job.error, "files": list(job.files),
-            "created_at": job.created_at, "finished_at": job.finished_at,
-            "flagged": None if job.result is None else job.result["flagged"], "verdicts": verdicts}
+            verdicts.append(
+                {
+                    "path": r["path"],
+                    "verdict": r["verdict"],
+                    "flagged": r["flagged"],
+                    "work_id": best["work_id"] if best else None,
+                    "score": best["score"] if best else None,
+                }
+            )
+    return {
+        "id": job.job_id,
+        "status": job.status,
+        "error": job.error,
+        "files": list(job.files),
+        "created_at": job.created_at,
+        "finished_at": job.finished_at,
+        "flagged": None if job.result is None else job.result["flagged"],
+        "verdicts": verdicts,
+    }
 
 
 def _detail(message: str, status: int, headers: dict[str, str] | None = None) -> JSONResponse:
@@ -289,7 +330,11 @@ def create_app(service: ScanService, *, manage_service: bool = True) -> Any:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Any:
-        if request.url.path.startswith("/v1/") or request.url.path in ("/healthz", "/readyz", "/openapi.json"):
+        if request.url.path.startswith("/v1/") or request.url.path in (
+            "/healthz",
+            "/readyz",
+            "/openapi.json",
+        ):
             return _detail(str(exc.detail), exc.status_code, getattr(exc, "headers", None))
         from dockguard.service.pages import error_page
 
@@ -326,103 +371,212 @@ def create_app(service: ScanService, *, manage_service: bool = True) -> Any:
     def healthz() -> Any:
         return {"status": "ok", "version": __version__}
 
-    @app.get("/readyz", response_model=ReadyOut, tags=["health"], summary="Model and registry index loaded",
-             responses={503: {"model": ReadyOut, "description": "Still loading, or loading failed"}})
+    @app.get(
+        "/readyz",
+        response_model=ReadyOut,
+        tags=["health"],
+        summary="Model and registry index loaded",
+        responses={503: {"model": ReadyOut, "description": "Still loading, or loading failed"}},
+    )
     def readyz() -> Any:
         ready = service.ready.is_set()
-        body = {"ready": ready, "model": service.embedder.model_id, "registry": service.registry_url,
-                "error": service.load_error, "queue": service.queue.counts()}
+        body = {
+            "ready": ready,
+            "model": service.embedder.model_id,
+            "registry": service.registry_url,
+            "error": service.load_error,
+            "queue": service.queue.counts(),
+        }
         return JSONResponse(body, status_code=200 if ready else 503)
 
     # -- scans --
 
-    @app.post("/v1/scans", status_code=202, tags=["scans"], summary="Submit releases to scan",
-              response_model=None,
-              responses={202: {"model": JobOut, "description": "Accepted (not finished within `wait`)"},
-                         200: {"model": JobOut, "description": "Finished within `wait` seconds"},
-                         **_errors(401, 403, 413, 422, 503)})
+    @app.post(
+        "/v1/scans",
+        status_code=202,
+        tags=["scans"],
+        summary="Submit releases to scan",
+        response_model=None,
+        responses={
+            202: {"model": JobOut, "description": "Accepted (not finished within `wait`)"},
+            200: {"model": JobOut, "description": "Finished within `wait` seconds"},
+            **_errors(401, 403, 413, 422, 503),
+        },
+    )
     def post_scan(
         key: ScannerKey,
-        file: Annotated[list[UploadFile], File(description="The release(s): one or more files (scripts, subtitles, "
-                                                           "zips). Episode files (EP01, 第1集 …) together are one release.")],
-        fail_on: Annotated[VerdictLevel, Form(description="Level at which a release is `flagged`")] = VerdictLevel.PARTIAL_COPY,
+        file: Annotated[
+            list[UploadFile],
+            File(
+                description="The release(s): one or more files (scripts, subtitles, "
+                "zips). Episode files (EP01, 第1集 …) together are one release."
+            ),
+        ],
+        fail_on: Annotated[
+            VerdictLevel, Form(description="Level at which a release is `flagged`")
+        ] = VerdictLevel.PARTIAL_COPY,
         top: Annotated[int, Form(ge=1, le=50, description="Matches kept per release")] = 5,
-        name: Annotated[str, Form(max_length=100, description="Name of the release folder in results")] = "release",
-        callback_url: Annotated[str | None, Form(max_length=2000, description="Webhook: POSTed the job when it finishes")] = None,
-        wait: Annotated[float, Query(ge=0, le=max_wait, description="Answer with the result if done within this many seconds")] = 0,
+        name: Annotated[
+            str, Form(max_length=100, description="Name of the release folder in results")
+        ] = "release",
+        callback_url: Annotated[
+            str | None, Form(max_length=2000, description="Webhook: POSTed the job when it finishes")
+        ] = None,
+        wait: Annotated[
+            float,
+            Query(ge=0, le=max_wait, description="Answer with the result if done within this many seconds"),
+        ] = 0,
     ) -> Any:
         job = submit_scan(service, key, file, fail_on=fail_on, top=top, name=name, callback_url=callback_url)
         if wait > 0:
             job = service.wait_for(job.job_id, key.key_id, wait)
-        return JSONResponse(job.to_json(), status_code=200 if job.finished else 202,
-                            headers={"Location": f"/v1/scans/{job.job_id}"})
+        return JSONResponse(
+            job.to_json(),
+            status_code=200 if job.finished else 202,
+            headers={"Location": f"/v1/scans/{job.job_id}"},
+        )
 
-    @app.get("/v1/scans", tags=["scans"], summary="This key's scans, newest first", response_model=JobListOut,
-             responses=_errors(401, 403, 422))
-    def list_scans(key: ScannerKey, limit: Annotated[int, Query(ge=1, le=500)] = 100,
-                   offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> Any:
-        return JSONResponse({"scans": [job_summary(j) for j in service.queue.list_jobs(key.key_id, limit, offset)]})
+    @app.get(
+        "/v1/scans",
+        tags=["scans"],
+        summary="This key's scans, newest first",
+        response_model=JobListOut,
+        responses=_errors(401, 403, 422),
+    )
+    def list_scans(
+        key: ScannerKey,
+        limit: Annotated[int, Query(ge=1, le=500)] = 100,
+        offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    ) -> Any:
+        return JSONResponse(
+            {"scans": [job_summary(j) for j in service.queue.list_jobs(key.key_id, limit, offset)]}
+        )
 
-    @app.get("/v1/scans/{scan_id}", tags=["scans"], summary="A scan's status and, once done, its result",
-             response_model=None, responses={200: {"model": JobOut, "description": "The job"}, **_errors(401, 403, 404, 422)})
+    @app.get(
+        "/v1/scans/{scan_id}",
+        tags=["scans"],
+        summary="A scan's status and, once done, its result",
+        response_model=None,
+        responses={200: {"model": JobOut, "description": "The job"}, **_errors(401, 403, 404, 422)},
+    )
     def get_scan(key: ScannerKey, scan_id: str, wait: Annotated[float, Query(ge=0, le=max_wait)] = 0) -> Any:
-        job = service.wait_for(scan_id, key.key_id, wait) if wait > 0 else service.queue.get(scan_id, key.key_id)
+        job = (
+            service.wait_for(scan_id, key.key_id, wait)
+            if wait > 0
+            else service.queue.get(scan_id, key.key_id)
+        )
         return JSONResponse(job.to_json())
 
-    @app.get("/v1/scans/{scan_id}/report", tags=["scans"], summary="The HTML evidence report of a finished scan",
-             response_model=None,
-             responses={200: {"content": {"text/html": {"schema": {"type": "string"}}}, "description": "The report"},
-                        **_errors(401, 403, 404, 409, 422)})
+    @app.get(
+        "/v1/scans/{scan_id}/report",
+        tags=["scans"],
+        summary="The HTML evidence report of a finished scan",
+        response_model=None,
+        responses={
+            200: {"content": {"text/html": {"schema": {"type": "string"}}}, "description": "The report"},
+            **_errors(401, 403, 404, 409, 422),
+        },
+    )
     def get_report(key: ScannerKey, scan_id: str) -> Any:
         from dockguard.service.report import render_report
 
         job = service.queue.get(scan_id, key.key_id)
         if job.result is None:
-            raise HTTPException(409, f"scan {scan_id} is {job.status}" + (f": {job.error}" if job.error else "; try again when done"))
+            raise HTTPException(
+                409,
+                f"scan {scan_id} is {job.status}"
+                + (f": {job.error}" if job.error else "; try again when done"),
+            )
         return HTMLResponse(render_report(job.result))
 
     # -- works --
 
-    @app.post("/v1/works", status_code=201, tags=["works"], summary="Register an original work (registrar)",
-              response_model=RegisterOut, responses=_errors(401, 403, 409, 413, 422, 503))
+    @app.post(
+        "/v1/works",
+        status_code=201,
+        tags=["works"],
+        summary="Register an original work (registrar)",
+        response_model=RegisterOut,
+        responses=_errors(401, 403, 409, 413, 422, 503),
+    )
     def post_work(
         key: RegistrarKey,
-        file: Annotated[list[UploadFile], File(description="The work: one file, a zip, or its episode files")],
+        file: Annotated[
+            list[UploadFile], File(description="The work: one file, a zip, or its episode files")
+        ],
         title: Annotated[str | None, Form(max_length=500)] = None,
         owner: Annotated[str, Form(max_length=500)] = "",
         lang: Annotated[str | None, Form(max_length=35)] = None,
-        work_id: Annotated[str | None, Form(alias="id", max_length=200, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")] = None,
+        work_id: Annotated[
+            str | None, Form(alias="id", max_length=200, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+        ] = None,
         meta: Annotated[list[str], Form(description="KEY=VALUE, repeatable")] = [],  # noqa: B006 - FastAPI copies defaults
         skip_existing: Annotated[bool, Form()] = False,
     ) -> Any:
         pairs = parse_meta(meta)
         uploads = read_uploads(file, service.settings.limits)
-        body = service.register_upload(uploads, title=title or None, owner=owner, lang=lang or None, work_id=work_id or None,
-                                       meta=pairs, skip_existing=skip_existing)
+        body = service.register_upload(
+            uploads,
+            title=title or None,
+            owner=owner,
+            lang=lang or None,
+            work_id=work_id or None,
+            meta=pairs,
+            skip_existing=skip_existing,
+        )
         return JSONResponse(body, status_code=201)
 
-    @app.get("/v1/works", tags=["works"], summary="The registered works", response_model=WorkListOut,
-             responses=_errors(401, 403, 422))
-    def list_works(key: ScannerKey, q: Annotated[str, Query(max_length=200, description="Title, owner or id contains")] = "") -> Any:
+    @app.get(
+        "/v1/works",
+        tags=["works"],
+        summary="The registered works",
+        response_model=WorkListOut,
+        responses=_errors(401, 403, 422),
+    )
+    def list_works(
+        key: ScannerKey,
+        q: Annotated[str, Query(max_length=200, description="Title, owner or id contains")] = "",
+    ) -> Any:
         return JSONResponse({"works": service.works_json(q)})
 
-    @app.get("/v1/works/{work_id}", tags=["works"], summary="A work with its receipt", response_model=WorkOut,
-             responses=_errors(401, 403, 404, 422))
+    @app.get(
+        "/v1/works/{work_id}",
+        tags=["works"],
+        summary="A work with its receipt",
+        response_model=WorkOut,
+        responses=_errors(401, 403, 404, 422),
+    )
     def get_work(key: ScannerKey, work_id: str) -> Any:
         return JSONResponse(service.work_json(work_id))
 
-    @app.delete("/v1/works/{work_id}", tags=["works"], summary="Remove a work (registrar); a removal receipt is appended",
-                response_model=RemovedOut, responses=_errors(401, 403, 404, 422, 503))
+    @app.delete(
+        "/v1/works/{work_id}",
+        tags=["works"],
+        summary="Remove a work (registrar); a removal receipt is appended",
+        response_model=RemovedOut,
+        responses=_errors(401, 403, 404, 422, 503),
+    )
     def delete_work(key: RegistrarKey, work_id: str) -> Any:
         receipt = service.registry.remove_work(work_id)
         return JSONResponse({"removed": work_id, "receipt": receipt.hash, "at": receipt.at})
 
-    @app.get("/v1/verify", tags=["works"], summary="Check the receipt chain and every work", response_model=VerifyOut,
-             responses=_errors(401, 403))
+    @app.get(
+        "/v1/verify",
+        tags=["works"],
+        summary="Check the receipt chain and every work",
+        response_model=VerifyOut,
+        responses=_errors(401, 403),
+    )
     def verify(key: ScannerKey) -> Any:
         report = service.registry.verify()
-        return JSONResponse({"ok": report.ok, "receipts_checked": report.receipts_checked,
-                             "works_checked": report.works_checked, "problems": list(report.problems)})
+        return JSONResponse(
+            {
+                "ok": report.ok,
+                "receipts_checked": report.receipts_checked,
+                "works_checked": report.works_checked,
+                "problems": list(report.problems),
+            }
+        )
 
     from dockguard.service.pages import add_pages
 

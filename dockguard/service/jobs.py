@@ -87,8 +87,12 @@ class Job:
             "started_at": self.started_at,
             "finished_at": self.finished_at,
             "attempts": self.attempts,
-            "webhook": None if self.callback_url is None else {
-                "url": self.callback_url, "state": self.webhook_state, "attempts": self.webhook_attempts,
+            "webhook": None
+            if self.callback_url is None
+            else {
+                "url": self.callback_url,
+                "state": self.webhook_state,
+                "attempts": self.webhook_attempts,
                 "error": self.webhook_error,
             },
         }
@@ -96,11 +100,23 @@ class Job:
 
 def _job(row: JobRow) -> Job:
     return Job(
-        job_id=row.job_id, key_id=row.key_id, status=row.status, fail_on=row.fail_on, top=row.top, name=row.name,
-        files=tuple(json.loads(row.files)), created_at=row.created_at, started_at=row.started_at,
-        finished_at=row.finished_at, attempts=row.attempt, error=row.error,
-        result=None if row.result is None else json.loads(row.result), callback_url=row.callback_url,
-        webhook_state=row.webhook_state, webhook_attempts=row.webhook_attempts, webhook_error=row.webhook_error,
+        job_id=row.job_id,
+        key_id=row.key_id,
+        status=row.status,
+        fail_on=row.fail_on,
+        top=row.top,
+        name=row.name,
+        files=tuple(json.loads(row.files)),
+        created_at=row.created_at,
+        started_at=row.started_at,
+        finished_at=row.finished_at,
+        attempts=row.attempt,
+        error=row.error,
+        result=None if row.result is None else json.loads(row.result),
+        callback_url=row.callback_url,
+        webhook_state=row.webhook_state,
+        webhook_attempts=row.webhook_attempts,
+        webhook_error=row.webhook_error,
     )
 
 
@@ -124,8 +140,14 @@ def _pid_alive(pid: int) -> bool:
 class JobQueue:
     """Submit, take, renew and finish jobs. Safe to share between threads and between processes."""
 
-    def __init__(self, store: ServiceStore, *, max_queued: int = 64, lease_s: float = 30.0,
-                 webhook_retry_s: float = 600.0) -> None:
+    def __init__(
+        self,
+        store: ServiceStore,
+        *,
+        max_queued: int = 64,
+        lease_s: float = 30.0,
+        webhook_retry_s: float = 600.0,
+    ) -> None:
         self.store = store
         self.max_queued = max_queued
         self.lease_s = lease_s
@@ -135,28 +157,51 @@ class JobQueue:
 
     # -- clients -----------------------------------------------------------------------------------
 
-    def submit(self, key_id: str, uploads: Sequence[Upload], *, fail_on: str, top: int, name: str,
-               callback_url: str | None = None) -> Job:
+    def submit(
+        self,
+        key_id: str,
+        uploads: Sequence[Upload],
+        *,
+        fail_on: str,
+        top: int,
+        name: str,
+        callback_url: str | None = None,
+    ) -> Job:
         """Accept a job (row and files committed together), or raise QueueFull."""
         row = JobRow(
-            job_id=str(uuid.uuid4()), key_id=key_id, status="queued", fail_on=fail_on, top=top, name=name,
-            files=json.dumps([u.name for u in uploads], ensure_ascii=False), created_at=format_utc(utc_now()),
-            attempt=0, callback_url=callback_url, webhook_state="none", webhook_attempts=0,
+            job_id=str(uuid.uuid4()),
+            key_id=key_id,
+            status="queued",
+            fail_on=fail_on,
+            top=top,
+            name=name,
+            files=json.dumps([u.name for u in uploads], ensure_ascii=False),
+            created_at=format_utc(utc_now()),
+            attempt=0,
+            callback_url=callback_url,
+            webhook_state="none",
+            webhook_attempts=0,
         )
         with self.store.writing("queueing a scan") as session:
-            waiting = int(session.scalar(select(func.count()).select_from(JobRow).where(JobRow.status == "queued")) or 0)
+            waiting = int(
+                session.scalar(select(func.count()).select_from(JobRow).where(JobRow.status == "queued")) or 0
+            )
             if waiting >= self.max_queued:
                 raise QueueFull(waiting, retry_after=max(1, min(60, waiting // 4)))
             session.add(row)
             for i, u in enumerate(uploads):
-                session.add(JobFileRow(job_id=row.job_id, ordinal=i, name=u.name, size=len(u.data), data=u.data))
+                session.add(
+                    JobFileRow(job_id=row.job_id, ordinal=i, name=u.name, size=len(u.data), data=u.data)
+                )
             session.flush()
             return _job(row)
 
     def check_room(self) -> None:
         """Raise QueueFull now, before an upload is parsed, when it would be refused anyway."""
         with self.store.reading("counting waiting scans") as session:
-            waiting = int(session.scalar(select(func.count()).select_from(JobRow).where(JobRow.status == "queued")) or 0)
+            waiting = int(
+                session.scalar(select(func.count()).select_from(JobRow).where(JobRow.status == "queued")) or 0
+            )
         if waiting >= self.max_queued:
             raise QueueFull(waiting, retry_after=max(1, min(60, waiting // 4)))
 
@@ -188,11 +233,16 @@ class JobQueue:
         """Put back in the queue the running jobs of workers on this host whose process is gone
         (a crash or kill -9); other hosts' jobs come back when their lease runs out. Returns how many."""
         with self.store.writing("recovering scans") as session:
-            rows = session.execute(select(JobRow.job_id, JobRow.worker).where(JobRow.status == "running")).all()
+            rows = session.execute(
+                select(JobRow.job_id, JobRow.worker).where(JobRow.status == "running")
+            ).all()
             dead = [job_id for job_id, worker in rows if self._dead_here(worker)]
             if dead:
-                session.execute(update(JobRow).where(JobRow.job_id.in_(dead), JobRow.status == "running")
-                                .values(status="queued", worker=None, lease_until=None))
+                session.execute(
+                    update(JobRow)
+                    .where(JobRow.job_id.in_(dead), JobRow.status == "running")
+                    .values(status="queued", worker=None, lease_until=None)
+                )
             return len(dead)
 
     def _dead_here(self, worker: str | None) -> bool:
@@ -209,8 +259,14 @@ class JobQueue:
             with self.store.reading("looking for a scan") as session:
                 job_id = session.scalar(
                     select(JobRow.job_id)
-                    .where(or_(JobRow.status == "queued", and_(JobRow.status == "running", JobRow.lease_until < now)))
-                    .order_by(JobRow.seq).limit(1)
+                    .where(
+                        or_(
+                            JobRow.status == "queued",
+                            and_(JobRow.status == "running", JobRow.lease_until < now),
+                        )
+                    )
+                    .order_by(JobRow.seq)
+                    .limit(1)
                 )
             if job_id is None:
                 return None
@@ -218,26 +274,43 @@ class JobQueue:
                 taken = _changed(
                     session,
                     update(JobRow)
-                    .where(JobRow.job_id == job_id,
-                           or_(JobRow.status == "queued", and_(JobRow.status == "running", JobRow.lease_until < now)))
-                    .values(status="running", worker=self.worker_id, lease_until=now + self.lease_s,
-                            attempt=JobRow.attempt + 1, started_at=format_utc(utc_now())),
+                    .where(
+                        JobRow.job_id == job_id,
+                        or_(
+                            JobRow.status == "queued",
+                            and_(JobRow.status == "running", JobRow.lease_until < now),
+                        ),
+                    )
+                    .values(
+                        status="running",
+                        worker=self.worker_id,
+                        lease_until=now + self.lease_s,
+                        attempt=JobRow.attempt + 1,
+                        started_at=format_utc(utc_now()),
+                    ),
                 )
                 if not taken:
                     continue
                 row = session.scalars(select(JobRow).where(JobRow.job_id == job_id)).one()
-                files = session.scalars(select(JobFileRow).where(JobFileRow.job_id == job_id).order_by(JobFileRow.ordinal))
+                files = session.scalars(
+                    select(JobFileRow).where(JobFileRow.job_id == job_id).order_by(JobFileRow.ordinal)
+                )
                 return _job(row), [Upload(f.name, bytes(f.data)) for f in files]
         return None
 
     def renew(self, job_id: str) -> bool:
         """Extend this worker's lease on a job; False when it lost the job."""
         with self.store.writing("renewing a lease") as session:
-            return bool(_changed(
-                session,
-                update(JobRow).where(JobRow.job_id == job_id, JobRow.status == "running", JobRow.worker == self.worker_id)
-                .values(lease_until=time.time() + self.lease_s),
-            ))
+            return bool(
+                _changed(
+                    session,
+                    update(JobRow)
+                    .where(
+                        JobRow.job_id == job_id, JobRow.status == "running", JobRow.worker == self.worker_id
+                    )
+                    .values(lease_until=time.time() + self.lease_s),
+                )
+            )
 
     def finish(self, job_id: str, *, result: dict[str, Any] | None = None, error: str | None = None) -> bool:
         """Record the outcome once: done with `result`, or failed with `error`. False when this worker
@@ -247,14 +320,27 @@ class JobQueue:
             row = session.scalars(select(JobRow).where(JobRow.job_id == job_id)).first()
             if row is None:
                 return False
-            webhook = {"webhook_state": "pending", "webhook_next_at": now, "webhook_deadline": now + self.webhook_retry_s} \
-                if row.callback_url else {}
+            webhook = (
+                {
+                    "webhook_state": "pending",
+                    "webhook_next_at": now,
+                    "webhook_deadline": now + self.webhook_retry_s,
+                }
+                if row.callback_url
+                else {}
+            )
             done = _changed(
                 session,
-                update(JobRow).where(JobRow.job_id == job_id, JobRow.status == "running", JobRow.worker == self.worker_id)
-                .values(status="done" if error is None else "failed", error=error,
-                        result=None if result is None else json.dumps(result, ensure_ascii=False),
-                        finished_at=format_utc(utc_now()), lease_until=None, **webhook),
+                update(JobRow)
+                .where(JobRow.job_id == job_id, JobRow.status == "running", JobRow.worker == self.worker_id)
+                .values(
+                    status="done" if error is None else "failed",
+                    error=error,
+                    result=None if result is None else json.dumps(result, ensure_ascii=False),
+                    finished_at=format_utc(utc_now()),
+                    lease_until=None,
+                    **webhook,
+                ),
             )
             if done:
                 session.execute(delete(JobFileRow).where(JobFileRow.job_id == job_id))
@@ -265,7 +351,8 @@ class JobQueue:
         with self.store.writing("releasing scans") as session:
             return _changed(
                 session,
-                update(JobRow).where(JobRow.status == "running", JobRow.worker == self.worker_id)
+                update(JobRow)
+                .where(JobRow.status == "running", JobRow.worker == self.worker_id)
                 .values(status="queued", worker=None, lease_until=None),
             )
 
@@ -276,15 +363,20 @@ class JobQueue:
         now = time.time()
         with self.store.reading("looking for webhooks") as session:
             job_id = session.scalar(
-                select(JobRow.job_id).where(JobRow.webhook_state == "pending", JobRow.webhook_next_at <= now)
-                .order_by(JobRow.webhook_next_at).limit(1)
+                select(JobRow.job_id)
+                .where(JobRow.webhook_state == "pending", JobRow.webhook_next_at <= now)
+                .order_by(JobRow.webhook_next_at)
+                .limit(1)
             )
         if job_id is None:
             return None
         with self.store.writing("taking a webhook") as session:
             taken = _changed(
                 session,
-                update(JobRow).where(JobRow.job_id == job_id, JobRow.webhook_state == "pending", JobRow.webhook_next_at <= now)
+                update(JobRow)
+                .where(
+                    JobRow.job_id == job_id, JobRow.webhook_state == "pending", JobRow.webhook_next_at <= now
+                )
                 .values(webhook_next_at=now + self.lease_s),
             )
             if not taken:
@@ -298,9 +390,15 @@ class JobQueue:
             row = session.scalars(select(JobRow).where(JobRow.job_id == job_id)).one()
             attempts = row.webhook_attempts + 1
             if delivered:
-                values: dict[str, Any] = {"webhook_state": "delivered", "webhook_error": None, "webhook_next_at": None}
+                values: dict[str, Any] = {
+                    "webhook_state": "delivered",
+                    "webhook_error": None,
+                    "webhook_next_at": None,
+                }
             elif row.webhook_deadline is not None and now + backoff_s > row.webhook_deadline:
                 values = {"webhook_state": "failed", "webhook_error": error, "webhook_next_at": None}
             else:
                 values = {"webhook_error": error, "webhook_next_at": now + backoff_s}
-            session.execute(update(JobRow).where(JobRow.job_id == job_id).values(webhook_attempts=attempts, **values))
+            session.execute(
+                update(JobRow).where(JobRow.job_id == job_id).values(webhook_attempts=attempts, **values)
+            )

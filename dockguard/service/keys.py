@@ -46,8 +46,13 @@ class ApiKey:
     revoked_at: str | None
 
     def to_json(self) -> dict[str, object]:
-        return {"id": self.key_id, "name": self.name, "role": self.role.value, "created_at": self.created_at,
-                "revoked_at": self.revoked_at}
+        return {
+            "id": self.key_id,
+            "name": self.name,
+            "role": self.role.value,
+            "created_at": self.created_at,
+            "revoked_at": self.revoked_at,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,8 +74,14 @@ def webhook_secret(store: ServiceStore, key_id: str) -> str:
 def create_key(store: ServiceStore, role: Role, name: str = "") -> NewKey:
     key_id = "".join(secrets.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(12))
     secret = secrets.token_urlsafe(32)
-    row = ApiKeyRow(key_id=key_id, name=name, role=role.value, secret_sha256=_digest(secret),
-                    created_at=format_utc(utc_now()), revoked_at=None)
+    row = ApiKeyRow(
+        key_id=key_id,
+        name=name,
+        role=role.value,
+        secret_sha256=_digest(secret),
+        created_at=format_utc(utc_now()),
+        revoked_at=None,
+    )
     with store.writing("creating an API key") as session:
         session.add(row)
     key = ApiKey(key_id, name, role, row.created_at, None)
@@ -79,7 +90,10 @@ def create_key(store: ServiceStore, role: Role, name: str = "") -> NewKey:
 
 def list_keys(store: ServiceStore) -> list[ApiKey]:
     with store.reading("listing API keys") as session:
-        return [_key(r) for r in session.scalars(select(ApiKeyRow).order_by(ApiKeyRow.created_at, ApiKeyRow.key_id))]
+        return [
+            _key(r)
+            for r in session.scalars(select(ApiKeyRow).order_by(ApiKeyRow.created_at, ApiKeyRow.key_id))
+        ]
 
 
 def revoke_key(store: ServiceStore, key_id: str) -> ApiKey:
@@ -91,7 +105,9 @@ def revoke_key(store: ServiceStore, key_id: str) -> ApiKey:
         if row is None:
             raise UnknownKey(f"no API key {key_id!r} (see `dockguard keys list`)")
         if row.revoked_at is None:
-            session.execute(update(ApiKeyRow).where(ApiKeyRow.key_id == key_id).values(revoked_at=format_utc(utc_now())))
+            session.execute(
+                update(ApiKeyRow).where(ApiKeyRow.key_id == key_id).values(revoked_at=format_utc(utc_now()))
+            )
             session.refresh(row)
         return _key(row)
 

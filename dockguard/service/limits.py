@@ -101,8 +101,18 @@ class BodyLimit:
     async def _refuse(self, send: Any) -> None:
         import json
 
-        body = json.dumps({"detail": f"upload too large: the limit is {self.max_bytes} bytes per request"}).encode()
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-                                (b"connection", b"close")]})
+        body = json.dumps(
+            {"detail": f"upload too large: the limit is {self.max_bytes} bytes per request"}
+        ).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"connection", b"close"),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": body})

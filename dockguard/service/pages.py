@@ -35,7 +35,9 @@ SESSION_COOKIE = "dg_session"
 CSRF_COOKIE = "dg_csrf"
 SESSION_S = 12 * 3600
 
-_env = Environment(loader=PackageLoader("dockguard.service", "templates"), autoescape=select_autoescape(["html"]))
+_env = Environment(
+    loader=PackageLoader("dockguard.service", "templates"), autoescape=select_autoescape(["html"])
+)
 LEVELS = [v.value for v in VerdictLevel]
 
 
@@ -83,24 +85,41 @@ def _csrf(request: Request) -> tuple[str, bool]:
 def _csrf_ok(request: Request, form_token: object) -> bool:
     cookie = request.cookies.get(CSRF_COOKIE)
     secret = _service(request).store.secret
-    return (isinstance(form_token, str) and cookie is not None and _unsigned(secret, "csrf", cookie) is not None
-            and hmac.compare_digest(form_token, cookie))
+    return (
+        isinstance(form_token, str)
+        and cookie is not None
+        and _unsigned(secret, "csrf", cookie) is not None
+        and hmac.compare_digest(form_token, cookie)
+    )
 
 
-def render(request: Request, template: str, status: int = 200, headers: dict[str, str] | None = None, **context: Any) -> HTMLResponse:
+def render(
+    request: Request, template: str, status: int = 200, headers: dict[str, str] | None = None, **context: Any
+) -> HTMLResponse:
     token, fresh = _csrf(request)
     key = context.pop("key", None) or signed_in(request)
-    html = _env.get_template(template).render(request=request, key=key, csrf=token, version=__version__, levels=LEVELS,
-                                              registrar=bool(key and key.role is Role.REGISTRAR), **context)
+    html = _env.get_template(template).render(
+        request=request,
+        key=key,
+        csrf=token,
+        version=__version__,
+        levels=LEVELS,
+        registrar=bool(key and key.role is Role.REGISTRAR),
+        **context,
+    )
     response = HTMLResponse(html, status_code=status, headers=headers)
     response.headers["X-Frame-Options"] = "DENY"
-    response.headers["Content-Security-Policy"] = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:"
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:"
+    )
     if fresh:
         response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict", path="/")
     return response
 
 
-def error_page(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+def error_page(
+    request: Request, status: int, message: str, headers: dict[str, str] | None = None
+) -> Response:
     if status == 401:
         return _to_signin(request)
     return render(request, "error.html", status=status, headers=headers, status_code=status, message=message)
@@ -111,8 +130,13 @@ def _to_signin(request: Request) -> RedirectResponse:
 
 
 def _forbidden_csrf(request: Request) -> Response:
-    return render(request, "error.html", status=403, status_code=403,
-                  message="the form expired or did not come from this site (CSRF check failed); reload the page and try again")
+    return render(
+        request,
+        "error.html",
+        status=403,
+        status_code=403,
+        message="the form expired or did not come from this site (CSRF check failed); reload the page and try again",
+    )
 
 
 def add_pages(app: FastAPI, service: ScanService) -> None:
@@ -137,10 +161,18 @@ def add_pages(app: FastAPI, service: ScanService) -> None:
         key = await run_in_threadpool(authenticate, service.store, token)
         target = _local(str(form.get("next") or "/scans"))
         if key is None:
-            return render(request, "signin.html", status=401, next=target, error="That key is not valid (unknown, mistyped or revoked).")
+            return render(
+                request,
+                "signin.html",
+                status=401,
+                next=target,
+                error="That key is not valid (unknown, mistyped or revoked).",
+            )
         response = RedirectResponse(target, status_code=303)
         value = _signed(service.store.secret, "session", f"{key.key_id}.{int(time.time()) + SESSION_S}")
-        response.set_cookie(SESSION_COOKIE, value, max_age=SESSION_S, httponly=True, samesite="strict", path="/")
+        response.set_cookie(
+            SESSION_COOKIE, value, max_age=SESSION_S, httponly=True, samesite="strict", path="/"
+        )
         return response
 
     @app.post("/signout", include_in_schema=False)
@@ -174,10 +206,20 @@ def add_pages(app: FastAPI, service: ScanService) -> None:
         try:
             if level not in LEVELS:
                 raise DockGuardError(f"fail_on must be one of {', '.join(LEVELS)}")
-            job = await run_in_threadpool(submit_scan, service, key, files, fail_on=VerdictLevel(level), top=5,
-                                          name=str(form.get("name") or "release"), callback_url=None)
+            job = await run_in_threadpool(
+                submit_scan,
+                service,
+                key,
+                files,
+                fail_on=VerdictLevel(level),
+                top=5,
+                name=str(form.get("name") or "release"),
+                callback_url=None,
+            )
         except DockGuardError as e:
-            return render(request, "scans.html", status=422, key=key, scans=_summaries(service, key), error=str(e))
+            return render(
+                request, "scans.html", status=422, key=key, scans=_summaries(service, key), error=str(e)
+            )
         return RedirectResponse(f"/scans/{job.job_id}", status_code=303)
 
     @app.get("/scans/{scan_id}", include_in_schema=False)
@@ -188,8 +230,15 @@ def add_pages(app: FastAPI, service: ScanService) -> None:
         if key is None:
             return _to_signin(request)
         job = service.queue.get(scan_id, key.key_id)
-        return render(request, "scan.html", key=key, job=job, summary=job_summary(job),
-                      matches=_best_matches(job.result), refresh=not job.finished)
+        return render(
+            request,
+            "scan.html",
+            key=key,
+            job=job,
+            summary=job_summary(job),
+            matches=_best_matches(job.result),
+            refresh=not job.finished,
+        )
 
     @app.get("/scans/{scan_id}/report", include_in_schema=False)
     def report_page(request: Request, scan_id: str) -> Response:
@@ -237,8 +286,15 @@ def add_pages(app: FastAPI, service: ScanService) -> None:
             uploads = await run_in_threadpool(read_uploads, files, limits)
             meta = parse_meta([m for m in fields["meta"].splitlines() if m.strip()])
             body = await run_in_threadpool(
-                service.register_upload, uploads, title=fields["title"] or None, owner=fields["owner"],
-                lang=fields["lang"] or None, work_id=fields["id"] or None, meta=meta, skip_existing=False)
+                service.register_upload,
+                uploads,
+                title=fields["title"] or None,
+                owner=fields["owner"],
+                lang=fields["lang"] or None,
+                work_id=fields["id"] or None,
+                meta=meta,
+                skip_existing=False,
+            )
         except DockGuardError as e:
             return render(request, "work_new.html", status=422, key=key, error=str(e), form=fields)
         return RedirectResponse(f"/works/{quote(body['registered'][0]['work_id'])}", status_code=303)
@@ -266,7 +322,9 @@ def add_pages(app: FastAPI, service: ScanService) -> None:
 
 def _local(target: str) -> str:
     """Only same-site paths after sign-in (no open redirect)."""
-    return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else "/scans"
+    return (
+        target if target.startswith("/") and not target.startswith("//") and "\\" not in target else "/scans"
+    )
 
 
 def _summaries(service: ScanService, key: ApiKey) -> list[dict[str, Any]]:
@@ -282,6 +340,14 @@ def _best_matches(result: dict[str, Any] | None) -> list[dict[str, Any]]:
     rows = []
     for r in result["results"]:
         best = r["matches"][0] if r["matches"] else None
-        rows.append({"path": r["path"], "verdict": r["verdict"], "flagged": r["flagged"], "language": r["language"],
-                     "lines": r["lines"], "best": best})
+        rows.append(
+            {
+                "path": r["path"],
+                "verdict": r["verdict"],
+                "flagged": r["flagged"],
+                "language": r["language"],
+                "lines": r["lines"],
+                "best": best,
+            }
+        )
     return rows

@@ -69,7 +69,9 @@ class LockedEmbedder:
     def dim(self) -> int:
         return self.inner.dim
 
-    def embed(self, texts: Sequence[str], *, batch_size: int = 64, progress: Callable[[int], None] | None = None) -> Any:
+    def embed(
+        self, texts: Sequence[str], *, batch_size: int = 64, progress: Callable[[int], None] | None = None
+    ) -> Any:
         with self._lock:
             return self.inner.embed(texts, batch_size=batch_size, progress=progress)
 
@@ -115,13 +117,19 @@ def _shown(path: str, folder: Path) -> str:
 class ScanService:
     """The warm process: open with `ScanService.open(settings)`, then `start()` the threads."""
 
-    def __init__(self, settings: ServiceSettings, registry: Registry, store: ServiceStore, embedder: Embedder) -> None:
+    def __init__(
+        self, settings: ServiceSettings, registry: Registry, store: ServiceStore, embedder: Embedder
+    ) -> None:
         self.settings = settings
         self.registry = registry
         self.store = store
         self.embedder = LockedEmbedder(embedder)
-        self.queue = JobQueue(store, max_queued=settings.max_queued, lease_s=settings.lease_s,
-                              webhook_retry_s=settings.webhook_retry_s)
+        self.queue = JobQueue(
+            store,
+            max_queued=settings.max_queued,
+            lease_s=settings.lease_s,
+            webhook_retry_s=settings.webhook_retry_s,
+        )
         self.webhooks = WebhookSender(self.queue, backoff_base_s=settings.webhook_backoff_s)
         self.ready = threading.Event()
         self.load_error: str | None = None
@@ -220,7 +228,9 @@ class ScanService:
         with upload_folder(uploads, name) as folder:
             return len(read_releases(folder))
 
-    def scan_uploads(self, uploads: Sequence[Upload], name: str, fail_on: VerdictLevel, top: int) -> ScanDocument:
+    def scan_uploads(
+        self, uploads: Sequence[Upload], name: str, fail_on: VerdictLevel, top: int
+    ) -> ScanDocument:
         from dockguard.pipeline import formats_of
 
         with upload_folder(uploads, name) as folder:
@@ -234,7 +244,9 @@ class ScanService:
                     # a candidate work was removed while this scan ran: once more, on the registry as it is now
                     if attempt:
                         raise
-        return ScanDocument.build(results, registry=self.registry_url, model=self.embedder.model_id, fail_on=fail_on, top=top)
+        return ScanDocument.build(
+            results, registry=self.registry_url, model=self.embedder.model_id, fail_on=fail_on, top=top
+        )
 
     def _work(self) -> None:
         while not self._stop.is_set():
@@ -301,8 +313,17 @@ class ScanService:
 
     # -- registering -------------------------------------------------------------------------------
 
-    def register_upload(self, uploads: Sequence[Upload], *, title: str | None, owner: str, lang: str | None,
-                        work_id: str | None, meta: Sequence[tuple[str, str]], skip_existing: bool) -> dict[str, Any]:
+    def register_upload(
+        self,
+        uploads: Sequence[Upload],
+        *,
+        title: str | None,
+        owner: str,
+        lang: str | None,
+        work_id: str | None,
+        meta: Sequence[tuple[str, str]],
+        skip_existing: bool,
+    ) -> dict[str, Any]:
         """Register one work (one file, a zip, or several episode files) as `dockguard register` does;
         the same JSON as `register --format json`."""
         from dockguard.manifest import ManifestEntry
@@ -311,20 +332,31 @@ class ScanService:
         with upload_folder(uploads, "work") as folder:
             path = folder / uploads[0].name if len(uploads) == 1 else folder
             try:
-                works = read_works([ManifestEntry(path, work_id, title, lang, None, (), 0)], owner=owner, meta=meta)
+                works = read_works(
+                    [ManifestEntry(path, work_id, title, lang, None, (), 0)], owner=owner, meta=meta
+                )
             except InputError as e:
                 raise type(e)(_shown(e.path, folder), e.problem) from None
         batch = register(self.registry, works, self.embedder, skip_existing=skip_existing)
         by_id = {w.work_id: w for w in works}
         return {
             "registered": [
-                {"work_id": r.work_id, "title": by_id[r.work_id].title, "owner": by_id[r.work_id].owner,
-                 "language": by_id[r.work_id].language, "lines": len(by_id[r.work_id].script.lines),
-                 "content_hash": r.content_hash, "registered_at": r.at, "receipt": r.hash}
+                {
+                    "work_id": r.work_id,
+                    "title": by_id[r.work_id].title,
+                    "owner": by_id[r.work_id].owner,
+                    "language": by_id[r.work_id].language,
+                    "lines": len(by_id[r.work_id].script.lines),
+                    "content_hash": r.content_hash,
+                    "registered_at": r.at,
+                    "receipt": r.hash,
+                }
                 for r in batch.receipts
             ],
-            "skipped": [{"work_id": s.work_id, "title": s.title, "existing_id": s.existing_id, "reason": s.reason}
-                        for s in batch.skipped],
+            "skipped": [
+                {"work_id": s.work_id, "title": s.title, "existing_id": s.existing_id, "reason": s.reason}
+                for s in batch.skipped
+            ],
         }
 
     def work_json(self, work_id: str) -> dict[str, Any]:
@@ -334,9 +366,19 @@ class ScanService:
         work = self.registry.get_work(work_id)
         receipt = self.registry.receipt_for(work_id)
         return {
-            "work_id": work.work_id, "title": work.title, "owner": work.owner, "language": work.language,
-            "registered_at": work.registered_at, "content_hash": work.content_hash, "meta": dict(work.meta),
-            "receipt": {"seq": receipt.seq, "hash": receipt.hash, "prev_hash": receipt.prev_hash, "at": receipt.at},
+            "work_id": work.work_id,
+            "title": work.title,
+            "owner": work.owner,
+            "language": work.language,
+            "registered_at": work.registered_at,
+            "content_hash": work.content_hash,
+            "meta": dict(work.meta),
+            "receipt": {
+                "seq": receipt.seq,
+                "hash": receipt.hash,
+                "prev_hash": receipt.prev_hash,
+                "at": receipt.at,
+            },
             "script": summarize(work.script),
         }
 
@@ -345,8 +387,18 @@ class ScanService:
         title, owner or id contains it (case-insensitive)."""
         q = query.strip().casefold()
         rows = [
-            {"work_id": w.work_id, "title": w.title, "owner": w.owner, "language": w.language,
-             "registered_at": w.registered_at, "content_hash": w.content_hash, "episodes": w.episodes, "lines": w.lines}
+            {
+                "work_id": w.work_id,
+                "title": w.title,
+                "owner": w.owner,
+                "language": w.language,
+                "registered_at": w.registered_at,
+                "content_hash": w.content_hash,
+                "episodes": w.episodes,
+                "lines": w.lines,
+            }
             for w in self.registry.list_works()
         ]
-        return [r for r in rows if not q or any(q in str(r[k]).casefold() for k in ("title", "owner", "work_id"))]
+        return [
+            r for r in rows if not q or any(q in str(r[k]).casefold() for k in ("title", "owner", "work_id"))
+        ]

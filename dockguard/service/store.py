@@ -69,7 +69,9 @@ class JobRow(ServiceBase):
     started_at: Mapped[str | None] = mapped_column(String, nullable=True)
     finished_at: Mapped[str | None] = mapped_column(String, nullable=True)
     attempt: Mapped[int] = mapped_column(Integer, default=0)
-    worker: Mapped[str | None] = mapped_column(String, nullable=True)  # host:pid:nonce of the worker holding it
+    worker: Mapped[str | None] = mapped_column(
+        String, nullable=True
+    )  # host:pid:nonce of the worker holding it
     lease_until: Mapped[float | None] = mapped_column(Float, nullable=True)  # unix time
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     result: Mapped[str | None] = mapped_column(Text, nullable=True)  # the scan document, JSON
@@ -165,4 +167,9 @@ class ServiceStore:
 
     def schema_version(self) -> int:
         with self.reading("reading the service schema version") as session:
-            return int(session.scalar(select(ServiceMetaRow.value).where(ServiceMetaRow.key == "service_schema_version")) or 0)
+            return int(
+                session.scalar(
+                    select(ServiceMetaRow.value).where(ServiceMetaRow.key == "service_schema_version")
+                )
+                or 0
+            )

@@ -32,7 +32,9 @@ def sign(secret: str, body: bytes, timestamp: int) -> str:
     return f"t={timestamp},v1={digest}"
 
 
-def verify_signature(secret: str, header: str, body: bytes, *, tolerance_s: float = 300.0, now: float | None = None) -> bool:
+def verify_signature(
+    secret: str, header: str, body: bytes, *, tolerance_s: float = 300.0, now: float | None = None
+) -> bool:
     """What a receiver does: recompute the HMAC, compare in constant time, refuse old timestamps."""
     parts = dict(p.split("=", 1) for p in header.split(",") if "=" in p)
     if not parts.get("t", "").isdigit() or "v1" not in parts:
@@ -50,8 +52,14 @@ def body_of(job: Job) -> bytes:
 class WebhookSender:
     """A thread that delivers due webhooks, one at a time, retrying with backoff."""
 
-    def __init__(self, queue: JobQueue, *, backoff_base_s: float = 1.0, backoff_max_s: float = 60.0,
-                 timeout_s: float = 10.0) -> None:
+    def __init__(
+        self,
+        queue: JobQueue,
+        *,
+        backoff_base_s: float = 1.0,
+        backoff_max_s: float = 60.0,
+        timeout_s: float = 10.0,
+    ) -> None:
         self.queue = queue
         self.backoff_base_s = backoff_base_s
         self.backoff_max_s = backoff_max_s
@@ -108,4 +116,10 @@ class WebhookSender:
         backoff = self.backoff(job.webhook_attempts)
         self.queue.webhook_outcome(job.job_id, delivered=error is None, error=error, backoff_s=backoff)
         if error:
-            log.warning("webhook for %s to %s failed (%s); retry in %.1f s", job.job_id, job.callback_url, error, backoff)
+            log.warning(
+                "webhook for %s to %s failed (%s); retry in %.1f s",
+                job.job_id,
+                job.callback_url,
+                error,
+                backoff,
+            )

@@ -43,11 +43,15 @@ def make_served(tmp_path: Path, fake_corpus_db: Path) -> Iterator[Callable[..., 
 
     opened: list[Any] = []
 
-    def make(embedder: Any = None, db_file: Path | None = None, wait_ready: bool = True, **settings: Any) -> Served:
+    def make(
+        embedder: Any = None, db_file: Path | None = None, wait_ready: bool = True, **settings: Any
+    ) -> Served:
         path = tmp_path / f"registry-{len(opened)}.sqlite"
         shutil.copy(db_file or fake_corpus_db, path)
         db = f"sqlite:///{path}"
-        service = ScanService.open(ServiceSettings(db=db, **settings), embedder=embedder or load_embedder("fake"))
+        service = ScanService.open(
+            ServiceSettings(db=db, **settings), embedder=embedder or load_embedder("fake")
+        )
         scanner = create_key(service.store, Role.SCANNER, "scanner").token
         registrar = create_key(service.store, Role.REGISTRAR, "registrar").token
         client = TestClient(create_app(service))

@@ -28,6 +28,8 @@ class Served:
     def wait_done(self, job_id: str, key: str | None = None, seconds: float = 60) -> dict[str, Any]:
         deadline = time.monotonic() + seconds
         while True:
-            body: dict[str, Any] = self.client.get(f"/v1/scans/{job_id}?wait=5", headers=self.auth(key)).json()
+            body: dict[str, Any] = self.client.get(
+                f"/v1/scans/{job_id}?wait=5", headers=self.auth(key)
+            ).json()
             if body["status"] in ("done", "failed") or time.monotonic() > deadline:
                 return body

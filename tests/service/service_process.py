@@ -22,7 +22,9 @@ def free_port() -> int:
 
 
 class ServerProcess:
-    def __init__(self, db: str, log: Path, *, port: int | None = None, model: str = "fake", args: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, db: str, log: Path, *, port: int | None = None, model: str = "fake", args: tuple[str, ...] = ()
+    ) -> None:
         self.db = db
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -35,14 +37,30 @@ class ServerProcess:
         env = {**os.environ, "DOCKGUARD_MODEL": self.model, "PYTHONPATH": str(ROOT)}
         with self.log.open("ab") as log:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "dockguard", "serve", "--host", "127.0.0.1", "--port", str(self.port),
-                 "--db", self.db, *self.args],
-                stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT,
+                [
+                    sys.executable,
+                    "-m",
+                    "dockguard",
+                    "serve",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.port),
+                    "--db",
+                    self.db,
+                    *self.args,
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=env,
+                cwd=ROOT,
             )
         deadline = time.monotonic() + ready_within_s
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"dockguard serve exited {self.proc.returncode}:\n{self.log.read_text(errors='replace')[-3000:]}")
+                raise RuntimeError(
+                    f"dockguard serve exited {self.proc.returncode}:\n{self.log.read_text(errors='replace')[-3000:]}"
+                )
             try:
                 if httpx.get(f"{self.url}/readyz", timeout=2, trust_env=False).status_code == 200:
                     return self
@@ -50,7 +68,9 @@ class ServerProcess:
                 pass
             time.sleep(0.2)
         self.kill()
-        raise RuntimeError(f"dockguard serve not ready in {ready_within_s} s:\n{self.log.read_text(errors='replace')[-3000:]}")
+        raise RuntimeError(
+            f"dockguard serve not ready in {ready_within_s} s:\n{self.log.read_text(errors='replace')[-3000:]}"
+        )
 
     def kill(self) -> None:
         """kill -9: no shutdown handler runs."""

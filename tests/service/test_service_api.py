@@ -22,7 +22,9 @@ def test_health_and_readiness(served: Served) -> None:
 def test_submit_then_poll_returns_the_scan_document(served: Served) -> None:
     from dockguard.report.document import ScanDocument
 
-    r = served.client.post("/v1/scans", headers=served.auth(), files=served.upload(COPY), data={"fail_on": "copy"})
+    r = served.client.post(
+        "/v1/scans", headers=served.auth(), files=served.upload(COPY), data={"fail_on": "copy"}
+    )
     assert r.status_code == 202
     assert r.json()["status"] in ("queued", "running", "done")
     assert r.headers["location"] == f"/v1/scans/{r.json()['id']}"
@@ -79,7 +81,9 @@ def test_revoked_key_is_refused(served: Served) -> None:
 
 def test_scanner_may_not_register_or_remove(served: Served) -> None:
     original = CORPUS / "originals" / "xihu_wusheng.txt"
-    r = served.client.post("/v1/works", headers=served.auth(), files=served.upload(original), data={"title": "x"})
+    r = served.client.post(
+        "/v1/works", headers=served.auth(), files=served.upload(original), data={"title": "x"}
+    )
     assert r.status_code == 403
     assert served.client.delete("/v1/works/xihu-wusheng", headers=served.auth()).status_code == 403
     assert served.client.get("/v1/works/xihu-wusheng", headers=served.auth()).status_code == 200
@@ -96,7 +100,10 @@ def test_another_keys_scan_is_404(served: Served) -> None:
     mine = served.client.get("/v1/scans", headers=served.auth()).json()["scans"]
     assert [s["id"] for s in mine] == [job["id"]] and mine[0]["verdicts"][0]["verdict"] == "copy"
     # a registrar reads only its own scans too
-    assert served.client.get(f"/v1/scans/{job['id']}", headers=served.auth(served.registrar_key)).status_code == 404
+    assert (
+        served.client.get(f"/v1/scans/{job['id']}", headers=served.auth(served.registrar_key)).status_code
+        == 404
+    )
 
 
 def test_bad_input_is_422_with_the_cli_message_and_nothing_queued(served: Served) -> None:
@@ -110,9 +117,16 @@ def test_bad_input_is_422_with_the_cli_message_and_nothing_queued(served: Served
         assert r.json()["detail"].startswith(f"{name}: "), r.json()
     r = served.client.post("/v1/scans", headers=served.auth(), data={"fail_on": "copy"})
     assert r.status_code == 422 and "file" in r.json()["detail"]
-    r = served.client.post("/v1/scans", headers=served.auth(), files=served.upload(COPY), data={"fail_on": "bogus"})
+    r = served.client.post(
+        "/v1/scans", headers=served.auth(), files=served.upload(COPY), data={"fail_on": "bogus"}
+    )
     assert r.status_code == 422 and "fail_on" in r.json()["detail"]
-    r = served.client.post("/v1/scans", headers=served.auth(), files=served.upload(COPY), data={"callback_url": "file:///etc/passwd"})
+    r = served.client.post(
+        "/v1/scans",
+        headers=served.auth(),
+        files=served.upload(COPY),
+        data={"callback_url": "file:///etc/passwd"},
+    )
     assert r.status_code == 422 and "callback_url" in r.json()["detail"]
     assert served.service.queue.counts() == {"queued": 0, "running": 0, "done": 0, "failed": 0}
 
@@ -121,19 +135,26 @@ def test_zip_bomb_and_traversal_are_refused(served: Served) -> None:
     bomb = io.BytesIO()
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("EP01.txt", "许诺：你好。\n" * 20_000_000)  # ~300 MB of text, a few hundred kB zipped
-    r = served.client.post("/v1/scans", headers=served.auth(), files=[("file", ("bomb.zip", bomb.getvalue()))])
+    r = served.client.post(
+        "/v1/scans", headers=served.auth(), files=[("file", ("bomb.zip", bomb.getvalue()))]
+    )
     assert r.status_code == 422 and r.json()["detail"].startswith("bomb.zip"), r.text
     sneaky = io.BytesIO()
     with zipfile.ZipFile(sneaky, "w") as z:
         z.writestr("../../etc/EP01.txt", COPY.read_text(encoding="utf-8"))
-    r = served.client.post("/v1/scans", headers=served.auth(), files=[("file", ("sneaky.zip", sneaky.getvalue()))])
+    r = served.client.post(
+        "/v1/scans", headers=served.auth(), files=[("file", ("sneaky.zip", sneaky.getvalue()))]
+    )
     assert r.status_code == 422 and r.json()["detail"].startswith("sneaky.zip"), r.text
     assert served.service.queue.counts()["queued"] == 0
 
 
 def test_uploaded_names_cannot_escape_the_folder(served: Served) -> None:
-    r = served.client.post("/v1/scans?wait=60", headers=served.auth(),
-                           files=[("file", ("../../../tmp/evil.txt", COPY.read_bytes()))])
+    r = served.client.post(
+        "/v1/scans?wait=60",
+        headers=served.auth(),
+        files=[("file", ("../../../tmp/evil.txt", COPY.read_bytes()))],
+    )
     assert r.status_code == 200
     assert r.json()["files"] == ["evil.txt"]
     assert r.json()["result"]["results"][0]["path"] == "evil.txt"
@@ -156,15 +177,21 @@ def test_chunked_body_over_the_limit_is_413(make_served) -> None:  # type: ignor
         for _ in range(10):
             yield b"x" * 10_000
 
-    r = served.client.post("/v1/scans", headers={**served.auth(), "Content-Type": "multipart/form-data; boundary=b"},
-                           content=body())
+    r = served.client.post(
+        "/v1/scans",
+        headers={**served.auth(), "Content-Type": "multipart/form-data; boundary=b"},
+        content=body(),
+    )
     assert r.status_code == 413
 
 
 def test_full_queue_is_503_with_retry_after(make_served) -> None:  # type: ignore[no-untyped-def]
     served = make_served(workers=0, max_queued=2)
     for _ in range(2):
-        assert served.client.post("/v1/scans", headers=served.auth(), files=served.upload(COPY)).status_code == 202
+        assert (
+            served.client.post("/v1/scans", headers=served.auth(), files=served.upload(COPY)).status_code
+            == 202
+        )
     r = served.client.post("/v1/scans?wait=5", headers=served.auth(), files=served.upload(COPY))
     assert r.status_code == 503
     assert int(r.headers["retry-after"]) >= 1
@@ -175,23 +202,41 @@ def test_wait_returns_202_when_not_done_in_time(make_served) -> None:  # type: i
     served = make_served(workers=0)
     r = served.client.post("/v1/scans?wait=0.5", headers=served.auth(), files=served.upload(COPY))
     assert r.status_code == 202 and r.json()["status"] == "queued" and r.json()["result"] is None
-    assert served.client.post("/v1/scans?wait=100000", headers=served.auth(), files=served.upload(COPY)).status_code == 422
+    assert (
+        served.client.post(
+            "/v1/scans?wait=100000", headers=served.auth(), files=served.upload(COPY)
+        ).status_code
+        == 422
+    )
 
 
 def test_register_list_show_remove_verify(served: Served) -> None:
     reg = served.auth(served.registrar_key)
     release = CORPUS / "releases" / "unrelated" / "low_tide.en.txt"
-    before = served.client.post("/v1/scans?wait=60", headers=served.auth(), files=served.upload(release)).json()
+    before = served.client.post(
+        "/v1/scans?wait=60", headers=served.auth(), files=served.upload(release)
+    ).json()
     assert "low-tide" not in {m["work_id"] for m in before["result"]["results"][0]["matches"]}
 
-    r = served.client.post("/v1/works", headers=reg, files=served.upload(release),
-                           data={"title": "Low Tide", "owner": "Harbour Films", "id": "low-tide", "meta": ["genre=crime", "year=2026"]})
+    r = served.client.post(
+        "/v1/works",
+        headers=reg,
+        files=served.upload(release),
+        data={
+            "title": "Low Tide",
+            "owner": "Harbour Films",
+            "id": "low-tide",
+            "meta": ["genre=crime", "year=2026"],
+        },
+    )
     assert r.status_code == 201, r.text
     [row] = r.json()["registered"]
     assert row["work_id"] == "low-tide" and len(row["receipt"]) == 64
 
     # the warm scanner notices the registration: the same release now matches the new work
-    after = served.client.post("/v1/scans?wait=60", headers=served.auth(), files=served.upload(release)).json()
+    after = served.client.post(
+        "/v1/scans?wait=60", headers=served.auth(), files=served.upload(release)
+    ).json()
     assert after["result"]["results"][0]["matches"][0]["work_id"] == "low-tide"
 
     works = served.client.get("/v1/works?q=harbour", headers=served.auth()).json()["works"]
@@ -199,9 +244,13 @@ def test_register_list_show_remove_verify(served: Served) -> None:
     work = served.client.get("/v1/works/low-tide", headers=served.auth()).json()
     assert work["meta"] == {"genre": "crime", "year": "2026"} and work["receipt"]["hash"] == row["receipt"]
 
-    again = served.client.post("/v1/works", headers=reg, files=served.upload(release), data={"id": "low-tide-2"})
+    again = served.client.post(
+        "/v1/works", headers=reg, files=served.upload(release), data={"id": "low-tide-2"}
+    )
     assert again.status_code == 409
-    skipped = served.client.post("/v1/works", headers=reg, files=served.upload(release), data={"skip_existing": "true"})
+    skipped = served.client.post(
+        "/v1/works", headers=reg, files=served.upload(release), data={"skip_existing": "true"}
+    )
     assert skipped.status_code == 201 and skipped.json()["skipped"][0]["existing_id"] == "low-tide"
 
     removed = served.client.delete("/v1/works/low-tide", headers=reg)
@@ -217,7 +266,9 @@ def test_register_list_show_remove_verify(served: Served) -> None:
 def test_bad_registration_is_422_and_registers_nothing(served: Served) -> None:
     reg = served.auth(served.registrar_key)
     n = len(served.client.get("/v1/works", headers=reg).json()["works"])
-    r = served.client.post("/v1/works", headers=reg, files=[("file", ("script.docx", b"PK\x03\x04 not a docx"))])
+    r = served.client.post(
+        "/v1/works", headers=reg, files=[("file", ("script.docx", b"PK\x03\x04 not a docx"))]
+    )
     assert r.status_code == 422 and r.json()["detail"].startswith("script.docx"), r.text
     r = served.client.post("/v1/works", headers=reg, files=served.upload(COPY), data={"meta": ["novalue"]})
     assert r.status_code == 422 and "KEY=VALUE" in r.json()["detail"]
@@ -229,11 +280,21 @@ def test_bad_registration_is_422_and_registers_nothing(served: Served) -> None:
 def test_openapi_types_the_result_by_the_scan_schema(served: Served) -> None:
     doc = served.client.get("/openapi.json").json()
     schemas = doc["components"]["schemas"]
-    assert schemas["JobOut"]["properties"]["result"]["anyOf"][0] == {"$ref": "#/components/schemas/ScanDocument"}
+    assert schemas["JobOut"]["properties"]["result"]["anyOf"][0] == {
+        "$ref": "#/components/schemas/ScanDocument"
+    }
     assert "ScanDocument_match" in schemas
     assert "$defs" not in str(doc)
-    assert {"/v1/scans", "/v1/scans/{scan_id}", "/v1/scans/{scan_id}/report", "/v1/works", "/v1/works/{work_id}",
-            "/v1/verify", "/healthz", "/readyz"} <= set(doc["paths"])
+    assert {
+        "/v1/scans",
+        "/v1/scans/{scan_id}",
+        "/v1/scans/{scan_id}/report",
+        "/v1/works",
+        "/v1/works/{work_id}",
+        "/v1/verify",
+        "/healthz",
+        "/readyz",
+    } <= set(doc["paths"])
     assert "HTTPBearer" in doc["components"]["securitySchemes"]
 
 
@@ -283,7 +344,9 @@ def test_readyz_is_503_until_the_model_is_loaded_and_scans_wait_for_it(make_serv
     ready = served.client.get("/readyz")
     assert ready.status_code == 503 and ready.json()["ready"] is False
     job = served.client.post("/v1/scans", headers=served.auth(), files=served.upload(COPY)).json()
-    assert served.client.get(f"/v1/scans/{job['id']}?wait=1", headers=served.auth()).json()["status"] == "queued"
+    assert (
+        served.client.get(f"/v1/scans/{job['id']}?wait=1", headers=served.auth()).json()["status"] == "queued"
+    )
     release.set()
     assert served.wait_done(job["id"])["status"] == "done"
     assert served.client.get("/readyz").status_code == 200
@@ -296,10 +359,14 @@ def test_a_registration_by_another_process_is_seen_by_the_next_scan(served: Serv
     from dockguard.registry import Registry
 
     release = CORPUS / "releases" / "unrelated" / "low_tide.en.txt"
-    first = served.client.post("/v1/scans?wait=60", headers=served.auth(), files=served.upload(release)).json()
+    first = served.client.post(
+        "/v1/scans?wait=60", headers=served.auth(), files=served.upload(release)
+    ).json()
     assert "low-tide" not in {m["work_id"] for m in first["result"]["results"][0]["matches"]}
     with Registry.open(served.db) as other:  # as `dockguard register` in another process would
         works = read_works([ManifestEntry(release, "low-tide", "Low Tide", None, "Harbour Films", (), 0)])
         register(other, works, load_embedder("fake"))
-    second = served.client.post("/v1/scans?wait=60", headers=served.auth(), files=served.upload(release)).json()
+    second = served.client.post(
+        "/v1/scans?wait=60", headers=served.auth(), files=served.upload(release)
+    ).json()
     assert second["result"]["results"][0]["matches"][0]["work_id"] == "low-tide"

@@ -21,8 +21,10 @@ from dockguard.service.store import ServiceStore
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.server,
-    pytest.mark.skipif(find_chromium() is None or shutil.which("chromedriver") is None,
-                       reason="needs Chromium and its driver: apt-get install chromium chromium-driver"),
+    pytest.mark.skipif(
+        find_chromium() is None or shutil.which("chromedriver") is None,
+        reason="needs Chromium and its driver: apt-get install chromium chromium-driver",
+    ),
 ]
 
 RELEASE = CORPUS / "releases" / "zh-Hans" / "nisheng_xujia.txt"
@@ -35,9 +37,19 @@ def browser(tmp_path: Path) -> Iterator[Any]:
 
     options = webdriver.ChromeOptions()
     options.binary_location = str(find_chromium())
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-extensions",
-                 "--disable-dev-shm-usage", f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1280,900"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-extensions",
+        "--disable-dev-shm-usage",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--window-size=1280,900",
+    ):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(executable_path=shutil.which("chromedriver")), options=options)
     driver.set_page_load_timeout(60)
@@ -52,7 +64,9 @@ def _shot(driver: Any, name: str) -> None:
         driver.save_screenshot(str(Path(folder) / name))
 
 
-def test_sign_in_upload_see_the_verdict_open_the_report(tmp_path: Path, fake_corpus_db: Path, browser: Any) -> None:
+def test_sign_in_upload_see_the_verdict_open_the_report(
+    tmp_path: Path, fake_corpus_db: Path, browser: Any
+) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait

@@ -20,9 +20,16 @@ from service_helpers import Served
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 OPERATIONS = [
-    ("GET", "/healthz"), ("GET", "/readyz"),
-    ("POST", "/v1/scans"), ("GET", "/v1/scans"), ("GET", "/v1/scans/{scan_id}"), ("GET", "/v1/scans/{scan_id}/report"),
-    ("POST", "/v1/works"), ("GET", "/v1/works"), ("GET", "/v1/works/{work_id}"), ("DELETE", "/v1/works/{work_id}"),
+    ("GET", "/healthz"),
+    ("GET", "/readyz"),
+    ("POST", "/v1/scans"),
+    ("GET", "/v1/scans"),
+    ("GET", "/v1/scans/{scan_id}"),
+    ("GET", "/v1/scans/{scan_id}/report"),
+    ("POST", "/v1/works"),
+    ("GET", "/v1/works"),
+    ("GET", "/v1/works/{work_id}"),
+    ("DELETE", "/v1/works/{work_id}"),
     ("GET", "/v1/verify"),
 ]
 
@@ -40,7 +47,9 @@ def contract(tmp_path_factory: pytest.TempPathFactory, fake_corpus_db: Any) -> A
 
     path = tmp_path_factory.mktemp("contract") / "registry.sqlite"
     shutil.copy(fake_corpus_db, path)
-    service = ScanService.open(ServiceSettings(db=f"sqlite:///{path}", max_wait_s=2.0), embedder=load_embedder("fake"))
+    service = ScanService.open(
+        ServiceSettings(db=f"sqlite:///{path}", max_wait_s=2.0), embedder=load_embedder("fake")
+    )
     key = create_key(service.store, Role.REGISTRAR, "contract").token
     with TestClient(create_app(service)):  # starts the service
         assert service.ready.wait(60)

@@ -24,8 +24,13 @@ RELEASES = [
 ]
 
 
-def test_api_gives_the_verdicts_of_dockguard_scan(make_served: Any, corpus_db: str, real_embedder: Any,
-                                                  corpus_releases: list[dict[str, str]], tmp_path: Path) -> None:
+def test_api_gives_the_verdicts_of_dockguard_scan(
+    make_served: Any,
+    corpus_db: str,
+    real_embedder: Any,
+    corpus_releases: list[dict[str, str]],
+    tmp_path: Path,
+) -> None:
     source = Path(corpus_db.removeprefix("sqlite:///"))
     registry = tmp_path / "corpus.sqlite"
     shutil.copy(source, registry)
@@ -38,8 +43,18 @@ def test_api_gives_the_verdicts_of_dockguard_scan(make_served: Any, corpus_db: s
         [result] = r.json()["result"]["results"]
         by_api[Path(rel).name] = result
 
-    cli = CliRunner().invoke(main, ["scan", *[str(CORPUS / rel) for rel in RELEASES], "--db", f"sqlite:///{registry}",
-                                    "--format", "json"], catch_exceptions=False)
+    cli = CliRunner().invoke(
+        main,
+        [
+            "scan",
+            *[str(CORPUS / rel) for rel in RELEASES],
+            "--db",
+            f"sqlite:///{registry}",
+            "--format",
+            "json",
+        ],
+        catch_exceptions=False,
+    )
     assert cli.exit_code == 1, cli.output  # copies were found
     by_cli = {Path(r["path"]).name: r for r in json.loads(cli.stdout)["results"]}
 
@@ -49,6 +64,8 @@ def test_api_gives_the_verdicts_of_dockguard_scan(make_served: Any, corpus_db: s
         assert api["verdict"] == want["verdict"] == expected[name]["expected_verdict"], name
         assert api["flagged"] == want["flagged"]
         assert [m["work_id"] for m in api["matches"]] == [m["work_id"] for m in want["matches"]], name
-        assert [m["score"] for m in api["matches"]] == pytest.approx([m["score"] for m in want["matches"]], abs=1e-6)
+        assert [m["score"] for m in api["matches"]] == pytest.approx(
+            [m["score"] for m in want["matches"]], abs=1e-6
+        )
         if expected[name]["expected_work_id"]:
             assert api["matches"][0]["work_id"] == expected[name]["expected_work_id"]

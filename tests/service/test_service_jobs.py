@@ -36,7 +36,11 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     with admin.begin() as connection:
         connection.execute(CreateSchema(name))
     try:
-        yield make_url(server).update_query_dict({"options": f"-csearch_path={name}"}).render_as_string(hide_password=False)
+        yield (
+            make_url(server)
+            .update_query_dict({"options": f"-csearch_path={name}"})
+            .render_as_string(hide_password=False)
+        )
     finally:
         with admin.begin() as connection:
             connection.execute(DropSchema(name, cascade=True))
@@ -51,7 +55,9 @@ def store(db_url: str) -> Iterator[ServiceStore]:
 
 
 def _submit(queue: JobQueue, key: str = "k1", **kw) -> str:  # type: ignore[no-untyped-def]
-    return queue.submit(key, [Upload("a.txt", b"hello")], fail_on="partial-copy", top=5, name="release", **kw).job_id
+    return queue.submit(
+        key, [Upload("a.txt", b"hello")], fail_on="partial-copy", top=5, name="release", **kw
+    ).job_id
 
 
 def test_tables_are_the_services_own_with_their_version(store: ServiceStore, db_url: str) -> None:
@@ -72,7 +78,9 @@ def test_a_newer_service_schema_is_refused(store: ServiceStore, db_url: str) -> 
     from dockguard.service.store import ServiceMetaRow
 
     with store.writing("test") as session:
-        session.execute(update(ServiceMetaRow).where(ServiceMetaRow.key == "service_schema_version").values(value="99"))
+        session.execute(
+            update(ServiceMetaRow).where(ServiceMetaRow.key == "service_schema_version").values(value="99")
+        )
     with pytest.raises(RegistryError, match="version 99"):
         ServiceStore.open(db_url)
 
@@ -142,13 +150,21 @@ def test_recover_requeues_jobs_of_a_dead_process_here(store: ServiceStore) -> No
 
     queue = JobQueue(store)
     dead_id, live_id = _submit(queue), _submit(queue)
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
     dead_pid = int(dead.stdout)
     with store.writing("test") as session:
-        session.execute(update(JobRow).where(JobRow.job_id == dead_id)
-                        .values(status="running", worker=f"{queue.host}:{dead_pid}:x", lease_until=time.time() + 3600))
-        session.execute(update(JobRow).where(JobRow.job_id == live_id)
-                        .values(status="running", worker=f"{queue.host}:{os.getppid()}:x", lease_until=time.time() + 3600))
+        session.execute(
+            update(JobRow)
+            .where(JobRow.job_id == dead_id)
+            .values(status="running", worker=f"{queue.host}:{dead_pid}:x", lease_until=time.time() + 3600)
+        )
+        session.execute(
+            update(JobRow)
+            .where(JobRow.job_id == live_id)
+            .values(status="running", worker=f"{queue.host}:{os.getppid()}:x", lease_until=time.time() + 3600)
+        )
     assert JobQueue(store).recover() == 1
     assert queue.get(dead_id, None).status == "queued"
     assert queue.get(live_id, None).status == "running"  # its process is alive: left alone

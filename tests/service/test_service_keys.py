@@ -59,7 +59,9 @@ def test_keys_commands(db: str) -> None:
     body = json.loads(made.output)
     assert body["key"].startswith("dg_") and body["role"] == "registrar" and body["webhook_secret"]
     listed = json.loads(_cli("keys", "list", "--db", db, "--format", "json").output)
-    assert [(k["id"], k["role"], k["name"], k["revoked_at"]) for k in listed] == [(body["id"], "registrar", "星河影业", None)]
+    assert [(k["id"], k["role"], k["name"], k["revoked_at"]) for k in listed] == [
+        (body["id"], "registrar", "星河影业", None)
+    ]
     assert body["key"] not in _cli("keys", "list", "--db", db).output
     revoked = _cli("keys", "revoke", body["id"], "--db", db, "--format", "json")
     assert revoked.exit_code == 0 and json.loads(revoked.output)["revoked_at"]

@@ -40,7 +40,11 @@ def test_kill_9_loses_and_duplicates_nothing(tmp_path: Path, fake_corpus_db: Pat
         with httpx.Client(base_url=server.url, headers=auth, timeout=30, trust_env=False) as client:
             for i in range(8):
                 data = big.encode() if i % 2 == 0 else small
-                r = client.post("/v1/scans", files={"file": (f"release-{i}.txt", data)}, data={"callback_url": receiver.url})
+                r = client.post(
+                    "/v1/scans",
+                    files={"file": (f"release-{i}.txt", data)},
+                    data={"callback_url": receiver.url},
+                )
                 assert r.status_code == 202, r.text
                 accepted[r.json()["id"]] = f"release-{i}.txt"
             deadline = time.monotonic() + 120
@@ -57,7 +61,10 @@ def test_kill_9_loses_and_duplicates_nothing(tmp_path: Path, fake_corpus_db: Pat
             final = {}
             deadline = time.monotonic() + 240
             for job_id in accepted:
-                while (body := client.get(f"/v1/scans/{job_id}?wait=10").json())["status"] not in ("done", "failed"):
+                while (body := client.get(f"/v1/scans/{job_id}?wait=10").json())["status"] not in (
+                    "done",
+                    "failed",
+                ):
                     assert time.monotonic() < deadline
                 final[job_id] = body
             listed = client.get("/v1/scans", params={"limit": 100}).json()["scans"]
@@ -73,7 +80,9 @@ def test_kill_9_loses_and_duplicates_nothing(tmp_path: Path, fake_corpus_db: Pat
         [result] = body["result"]["results"]
         assert result["path"] == accepted[job_id]
         assert result["matches"][0]["work_id"] == "chongsheng-niguang"
-        outcomes[int(accepted[job_id].split("-")[1].split(".")[0]) % 2 == 0].add((result["verdict"], result["matches"][0]["score"]))
+        outcomes[int(accepted[job_id].split("-")[1].split(".")[0]) % 2 == 0].add(
+            (result["verdict"], result["matches"][0]["score"])
+        )
     # the same upload gets the same verdict and score, whether it ran before the kill, across it or after
     assert len(outcomes[True]) == 1 and len(outcomes[False]) == 1, outcomes
     assert max(b["attempts"] for b in final.values()) == 2  # the one killed mid-scan ran again

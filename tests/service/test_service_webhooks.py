@@ -83,7 +83,9 @@ def test_backoff_doubles_up_to_its_maximum() -> None:
 def test_webhook_is_signed_and_retried_until_delivered(make_served, receiver_factory) -> None:  # type: ignore[no-untyped-def]
     served: Served = make_served(webhook_backoff_s=0.2)
     receiver = receiver_factory([500, 503])
-    r = served.client.post("/v1/scans", headers=served.auth(), files=served.upload(COPY), data={"callback_url": receiver.url})
+    r = served.client.post(
+        "/v1/scans", headers=served.auth(), files=served.upload(COPY), data={"callback_url": receiver.url}
+    )
     job_id = r.json()["id"]
     receiver.wait(3)
     assert len(receiver.received) == 3
@@ -96,7 +98,10 @@ def test_webhook_is_signed_and_retried_until_delivered(make_served, receiver_fac
         bodies.add(json.loads(body)["result"]["results"][0]["verdict"])
     assert bodies == {"copy"}
     deadline = time.monotonic() + 10
-    while served.client.get(f"/v1/scans/{job_id}", headers=served.auth()).json()["webhook"]["state"] != "delivered":
+    while (
+        served.client.get(f"/v1/scans/{job_id}", headers=served.auth()).json()["webhook"]["state"]
+        != "delivered"
+    ):
         assert time.monotonic() < deadline
         time.sleep(0.05)
     hook = served.client.get(f"/v1/scans/{job_id}", headers=served.auth()).json()["webhook"]
@@ -106,14 +111,22 @@ def test_webhook_is_signed_and_retried_until_delivered(make_served, receiver_fac
 def test_webhook_gives_up_after_its_deadline(make_served, receiver_factory) -> None:  # type: ignore[no-untyped-def]
     served: Served = make_served(webhook_backoff_s=0.2, webhook_retry_s=1.0)
     receiver = receiver_factory([500] * 100)
-    job_id = served.client.post("/v1/scans?wait=60", headers=served.auth(), files=served.upload(COPY),
-                                data={"callback_url": receiver.url}).json()["id"]
+    job_id = served.client.post(
+        "/v1/scans?wait=60",
+        headers=served.auth(),
+        files=served.upload(COPY),
+        data={"callback_url": receiver.url},
+    ).json()["id"]
     deadline = time.monotonic() + 20
-    while (hook := served.client.get(f"/v1/scans/{job_id}", headers=served.auth()).json()["webhook"])["state"] == "pending":
+    while (hook := served.client.get(f"/v1/scans/{job_id}", headers=served.auth()).json()["webhook"])[
+        "state"
+    ] == "pending":
         assert time.monotonic() < deadline
         time.sleep(0.1)
     assert hook["state"] == "failed" and hook["error"] == "HTTP 500"
-    assert 1 <= hook["attempts"] == len(receiver.received) <= 6  # (how many fit before the deadline depends on the machine)
+    assert (
+        1 <= hook["attempts"] == len(receiver.received) <= 6
+    )  # (how many fit before the deadline depends on the machine)
     # polling still has the result
     assert served.client.get(f"/v1/scans/{job_id}", headers=served.auth()).json()["status"] == "done"
 
@@ -126,10 +139,16 @@ def test_unreachable_callback_is_retried_not_fatal(make_served) -> None:  # type
     port = s.getsockname()[1]
     s.close()  # nothing listens there now
     served: Served = make_served(webhook_backoff_s=0.1, webhook_retry_s=0.5)
-    job_id = served.client.post("/v1/scans?wait=60", headers=served.auth(), files=served.upload(COPY),
-                                data={"callback_url": f"http://127.0.0.1:{port}/hook"}).json()["id"]
+    job_id = served.client.post(
+        "/v1/scans?wait=60",
+        headers=served.auth(),
+        files=served.upload(COPY),
+        data={"callback_url": f"http://127.0.0.1:{port}/hook"},
+    ).json()["id"]
     deadline = time.monotonic() + 20
-    while (hook := served.client.get(f"/v1/scans/{job_id}", headers=served.auth()).json()["webhook"])["state"] == "pending":
+    while (hook := served.client.get(f"/v1/scans/{job_id}", headers=served.auth()).json()["webhook"])[
+        "state"
+    ] == "pending":
         assert time.monotonic() < deadline
         time.sleep(0.1)
     assert hook["state"] == "failed" and "Connect" in hook["error"]
