@@ -357,7 +357,7 @@ class ScanService:
 
     def work_json(self, work_id: str) -> dict[str, Any]:
         """One work with its receipt, as `dockguard works show --format json`."""
-        from dockguard.formats.summary import summarize
+        from dockguard.report.summary import summarize
 
         work = self.registry.get_work(work_id)
         receipt = self.registry.receipt_for(work_id)
