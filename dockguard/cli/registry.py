@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -82,15 +81,12 @@ def register(
         total = sum(len(w.script.lines) for w in works)
         with progress(total, "embedding lines", fmt == "text") as advance:
             batch = register_works(registry, works, embedder, progress=advance, skip_existing=skip_existing)
-    by_id = {w.work_id: w for w in works}
-    rows: list[dict[str, Any]] = [
-        {"work_id": r.work_id, "title": by_id[r.work_id].title, "owner": by_id[r.work_id].owner, "language": by_id[r.work_id].language,
-         "lines": len(by_id[r.work_id].script.lines), "content_hash": r.content_hash, "registered_at": r.at, "receipt": r.hash}
-        for r in batch.receipts
-    ]
-    skipped = [{"work_id": s.work_id, "title": s.title, "existing_id": s.existing_id, "reason": s.reason} for s in batch.skipped]
+    from dockguard.report.registry_json import batch_json
+
+    answer = batch_json(batch, works)
+    rows, skipped = answer["registered"], answer["skipped"]
     if fmt == "json":
-        emit_json({"registered": rows, "skipped": skipped})
+        emit_json(answer)
         return
     for row in rows:
         click.echo(f"registered {row['work_id']}  {row['title']}  ({row['language']}, {row['lines']} lines)  receipt {row['receipt'][:16]}")
@@ -109,11 +105,6 @@ def works() -> None:
     """
 
 
-def _summary_json(w: Any) -> dict[str, Any]:
-    return {"work_id": w.work_id, "title": w.title, "owner": w.owner, "language": w.language,
-            "registered_at": w.registered_at, "content_hash": w.content_hash, "episodes": w.episodes, "lines": w.lines}
-
-
 @works.command("list")
 @db_option
 @format_option("text", "json")
@@ -127,7 +118,9 @@ def works_list(db: str | None, fmt: str) -> None:
     with open_registry(db) as registry:
         rows = registry.list_works()
     if fmt == "json":
-        emit_json([_summary_json(w) for w in rows])
+        from dockguard.report.registry_json import summary_json
+
+        emit_json([summary_json(w) for w in rows])
         return
     from rich.table import Table
 
@@ -149,17 +142,11 @@ def works_show(work_id: str, db: str | None, fmt: str) -> None:
     Example:
       dockguard works show dg-0001
     """
-    from dockguard.report.summary import summarize
+    from dockguard.report.registry_json import work_json
 
     with open_registry(db) as registry:
-        work = registry.get_work(work_id)
         receipt = registry.receipt_for(work_id)
-    info = {
-        "work_id": work.work_id, "title": work.title, "owner": work.owner, "language": work.language,
-        "registered_at": work.registered_at, "content_hash": work.content_hash, "meta": dict(work.meta),
-        "receipt": {"seq": receipt.seq, "hash": receipt.hash, "prev_hash": receipt.prev_hash, "at": receipt.at},
-        "script": summarize(work.script),
-    }
+        info = work_json(registry.get_work(work_id), receipt)
     if fmt == "json":
         emit_json(info)
         return

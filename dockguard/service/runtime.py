@@ -27,6 +27,7 @@ from dockguard.errors import DockGuardError, InputError, NotRegistered
 from dockguard.model import Script, VerdictLevel
 from dockguard.registry import Registry, redact_url, resolve_db_url
 from dockguard.report.document import ScanDocument
+from dockguard.report.registry_json import batch_json, summary_json, work_json
 from dockguard.service.jobs import Job, JobQueue, Upload
 from dockguard.service.limits import UploadLimits
 from dockguard.service.store import ServiceStore
@@ -334,67 +335,17 @@ class ScanService:
             except InputError as e:
                 raise type(e)(_shown(e.path, folder), e.problem) from None
         batch = register(self.registry, works, self.embedder, skip_existing=skip_existing)
-        by_id = {w.work_id: w for w in works}
-        return {
-            "registered": [
-                {
-                    "work_id": r.work_id,
-                    "title": by_id[r.work_id].title,
-                    "owner": by_id[r.work_id].owner,
-                    "language": by_id[r.work_id].language,
-                    "lines": len(by_id[r.work_id].script.lines),
-                    "content_hash": r.content_hash,
-                    "registered_at": r.at,
-                    "receipt": r.hash,
-                }
-                for r in batch.receipts
-            ],
-            "skipped": [
-                {"work_id": s.work_id, "title": s.title, "existing_id": s.existing_id, "reason": s.reason}
-                for s in batch.skipped
-            ],
-        }
+        return batch_json(batch, works)
 
     def work_json(self, work_id: str) -> dict[str, Any]:
         """One work with its receipt, as `dockguard works show --format json`."""
-        from dockguard.report.summary import summarize
-
-        work = self.registry.get_work(work_id)
-        receipt = self.registry.receipt_for(work_id)
-        return {
-            "work_id": work.work_id,
-            "title": work.title,
-            "owner": work.owner,
-            "language": work.language,
-            "registered_at": work.registered_at,
-            "content_hash": work.content_hash,
-            "meta": dict(work.meta),
-            "receipt": {
-                "seq": receipt.seq,
-                "hash": receipt.hash,
-                "prev_hash": receipt.prev_hash,
-                "at": receipt.at,
-            },
-            "script": summarize(work.script),
-        }
+        return work_json(self.registry.get_work(work_id), self.registry.receipt_for(work_id))
 
     def works_json(self, query: str = "") -> list[dict[str, Any]]:
         """The registered works, as `dockguard works list --format json`; `query` keeps those whose
         title, owner or id contains it (case-insensitive)."""
         q = query.strip().casefold()
-        rows = [
-            {
-                "work_id": w.work_id,
-                "title": w.title,
-                "owner": w.owner,
-                "language": w.language,
-                "registered_at": w.registered_at,
-                "content_hash": w.content_hash,
-                "episodes": w.episodes,
-                "lines": w.lines,
-            }
-            for w in self.registry.list_works()
-        ]
+        rows = [summary_json(w) for w in self.registry.list_works()]
         return [
             r for r in rows if not q or any(q in str(r[k]).casefold() for k in ("title", "owner", "work_id"))
         ]
