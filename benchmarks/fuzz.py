@@ -69,12 +69,11 @@ def refusal_kind(message: str) -> str:
     return "other"
 
 
-def classify(fmt: str, index: int, seed: int, workdir: Path) -> dict[str, Any]:
+def classify(fmt: str, index: int, name: str, data: bytes, how: str, workdir: Path) -> dict[str, Any]:
     """Read one input; what happened, and how long it took."""
     from dockguard.errors import InputError
     from dockguard.formats import read_script
 
-    name, data, how = fuzz_input(fmt, index, seed)
     folder = workdir / f"{fmt}-{index}"
     folder.mkdir(exist_ok=True)
     path = folder / (name or "noname")
@@ -148,8 +147,9 @@ def _worker(conn: Connection, seed: int, cli_every: int) -> None:
             break
         fmt, indices = task
         for index in indices:
+            name, data, how = fuzz_input(fmt, index, seed)
             conn.send(("start", fmt, index, time.time()))
-            result = classify(fmt, index, seed, workdir)
+            result = classify(fmt, index, name, data, how, workdir)
             if cli_every and index % cli_every == 0:
                 result["cli"] = run_cli(result, workdir)
             for item in Path(result["path"]).parent.iterdir():

@@ -47,6 +47,8 @@ def pdf_text(data: bytes, file: str) -> str:
         raise
     except (FileNotDecryptedError, WrongPasswordError, DependencyError) as exc:
         raise UnsupportedFormat(file, f"encrypted PDF that cannot be opened: {exc}") from exc
+    except NotImplementedError as exc:  # an encryption handler or filter pypdf does not implement
+        raise UnsupportedFormat(file, f"PDF uses a feature that cannot be read: {exc}") from exc
     except (
         PyPdfError,
         ValueError,

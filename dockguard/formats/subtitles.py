@@ -27,6 +27,10 @@ from dockguard.han import HAN
 from dockguard.model import Line, LineKind, Location
 
 SUBTITLE_FORMATS = ("srt", "ass", "ssa", "vtt")
+# runs of blank lines: pysubs2's SRT reader strips the next cue number with `\n+ *\d+ *$`, which is
+# quadratic in the length of a run of newlines (100,000 blank lines take minutes); cue text is
+# joined with spaces anyway, so two newlines say all a run of them does
+_BLANK_RUN = re.compile(r"\n(?:[ \t\r]*\n){2,}")
 _HTML_TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
 _OVERRIDE = re.compile(r"\{[^{}]*\}")
 _VTT_VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+([^>]+)>")
@@ -40,6 +44,7 @@ def read_subtitles(text: str, file: str, fmt: str) -> tuple[EpisodeDraft, ...]:
     """Parse subtitle text in `fmt` (srt, ass, ssa or vtt) into one episode of one scene."""
     import pysubs2
 
+    text = _BLANK_RUN.sub("\n\n", text)
     if fmt == "vtt":
         # pysubs2 drops WebVTT voice tags; keep the speaker as a `Name: ` prefix
         text = _VTT_VOICE.sub(lambda m: f"{m.group(1).strip()}: ", text)

@@ -78,6 +78,9 @@ def zip_members(path: Path | str, data: bytes, max_bytes: int) -> Iterator[Membe
 
 def check_zip(archive: zipfile.ZipFile, path: Path | str, max_bytes: int) -> list[zipfile.ZipInfo]:
     """Refuse zip bombs and unsafe member names; return the file members."""
+    for info in archive.infolist():
+        if not info.filename:  # ZipInfo.is_dir() fails on it; no real archiver writes one
+            raise InputError(path, "zip has a member without a name: refused (damaged archive?)")
     infos = [info for info in archive.infolist() if not info.is_dir()]
     max_members = active_limits().max_members
     if len(infos) > max_members:
