@@ -110,7 +110,11 @@ def run_cli(result: dict[str, Any], workdir: Path) -> dict[str, Any]:
     db = workdir / f"registry-{result['fmt']}-{result['index']}.sqlite"
     registered = runner.invoke(main, ["register", path, "--db", str(db), "--format", "json"])
     works = _count_works(db)
-    cli: dict[str, Any] = {"parse_exit": parsed.exit_code, "register_exit": registered.exit_code, "works": works}
+    cli: dict[str, Any] = {
+        "parse_exit": parsed.exit_code,
+        "register_exit": registered.exit_code,
+        "works": works,
+    }
     problems = []
     for command, outcome in (("parse", parsed), ("register", registered)):
         if outcome.exit_code not in (0, 2):
@@ -172,8 +176,15 @@ class _Slot:
         self.current: tuple[str, int, float] | None = None
 
 
-def run(formats: list[str], per_format: int, seed: int, workers: int, cli_every: int, hang_seconds: float,
-        start: int = 0) -> list[dict[str, Any]]:
+def run(
+    formats: list[str],
+    per_format: int,
+    seed: int,
+    workers: int,
+    cli_every: int,
+    hang_seconds: float,
+    start: int = 0,
+) -> list[dict[str, Any]]:
     """All inputs, in `workers` processes, with a watchdog that kills a worker stuck on one input."""
     for fmt in formats:
         seeds(fmt)  # fail early (and build them once) before forking
@@ -215,7 +226,10 @@ def run(formats: list[str], per_format: int, seed: int, workers: int, cli_every:
                 elif message[0] == "chunk":
                     finished += 1
                     if finished % 40 == 0:
-                        print(f"  {finished}/{total} chunks, {len(results)} inputs, {time.time() - began:.0f}s", flush=True)
+                        print(
+                            f"  {finished}/{total} chunks, {len(results)} inputs, {time.time() - began:.0f}s",
+                            flush=True,
+                        )
                     assign(slot)
                 elif message[0] == "died":
                     _replace(slot, slots, results, "died", seed, cli_every, tasks, assign)
@@ -229,16 +243,34 @@ def run(formats: list[str], per_format: int, seed: int, workers: int, cli_every:
     return results
 
 
-def _replace(slot: _Slot, slots: list[_Slot], results: list[dict[str, Any]], outcome: str, seed: int,
-             cli_every: int, tasks: list[tuple[str, list[int]]], assign: Any) -> None:
+def _replace(
+    slot: _Slot,
+    slots: list[_Slot],
+    results: list[dict[str, Any]],
+    outcome: str,
+    seed: int,
+    cli_every: int,
+    tasks: list[tuple[str, list[int]]],
+    assign: Any,
+) -> None:
     """Kill a stuck (or dead) worker, record its input, and give the rest of its chunk to a new one."""
     fmt, index, since = slot.current or (slot.task[0] if slot.task else "?", -1, time.time())
     slot.proc.kill()
     slot.proc.join()
     if index >= 0:
         name, data, how = fuzz_input(fmt, index, seed)
-        results.append({"fmt": fmt, "index": index, "name": name, "how": how, "size": len(data),
-                        "outcome": outcome, "seconds": time.time() - since, "error": outcome})
+        results.append(
+            {
+                "fmt": fmt,
+                "index": index,
+                "name": name,
+                "how": how,
+                "size": len(data),
+                "outcome": outcome,
+                "seconds": time.time() - since,
+                "error": outcome,
+            }
+        )
     remaining = [i for i in (slot.task[1] if slot.task else []) if i not in slot.done and i != index]
     fresh = _Slot(seed, cli_every)
     slots[slots.index(slot)] = fresh
@@ -258,13 +290,19 @@ def summarize(results: list[dict[str, Any]], formats: list[str]) -> dict[str, An
         out[fmt] = {
             "inputs": len(mine),
             "outcomes": dict(Counter(r["outcome"] for r in mine)),
-            "refused_by_kind": dict(Counter(r.get("kind", "?") for r in mine if r["outcome"] == "refused").most_common()),
-            "slowest": {k: slowest.get(k) for k in ("index", "name", "how", "size", "seconds", "outcome", "kind")},
+            "refused_by_kind": dict(
+                Counter(r.get("kind", "?") for r in mine if r["outcome"] == "refused").most_common()
+            ),
+            "slowest": {
+                k: slowest.get(k) for k in ("index", "name", "how", "size", "seconds", "outcome", "kind")
+            },
             "mean_ms": 1000 * sum(r["seconds"] for r in mine) / len(mine),
             "peak_rss_mib": max((r.get("rss_kib", 0) for r in mine), default=0) / 1024,
             "cli_inputs": len(cli),
             "cli_problems": sum(1 for c in cli if c["problems"]),
-            "cli_exits": dict(Counter(f"parse {c['parse_exit']} / register {c['register_exit']}" for c in cli)),
+            "cli_exits": dict(
+                Counter(f"parse {c['parse_exit']} / register {c['register_exit']}" for c in cli)
+            ),
         }
     return out
 
@@ -276,34 +314,59 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--formats", default=",".join(FORMATS))
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--cli-every", type=int, default=100, help="every Nth input also through the CLI (0: none)")
+    parser.add_argument(
+        "--cli-every", type=int, default=100, help="every Nth input also through the CLI (0: none)"
+    )
     parser.add_argument("--hang-seconds", type=float, default=120.0)
     parser.add_argument("--json", type=Path, help="write the summary and every failure here")
-    parser.add_argument("--save-failures", action="store_true", help="keep crashes and hangs in tests/fixtures/fuzz/")
+    parser.add_argument(
+        "--save-failures", action="store_true", help="keep crashes and hangs in tests/fixtures/fuzz/"
+    )
     args = parser.parse_args()
     formats = [f for f in args.formats.split(",") if f]
     began = time.time()
-    results = run(formats, args.per_format, args.seed, args.workers, args.cli_every, args.hang_seconds, args.start)
+    results = run(
+        formats, args.per_format, args.seed, args.workers, args.cli_every, args.hang_seconds, args.start
+    )
     elapsed = time.time() - began
     summary = summarize(results, formats)
-    failures = [r for r in results if r["outcome"] in ("crash", "hang", "died") or r.get("cli", {}).get("problems")]
+    failures = [
+        r for r in results if r["outcome"] in ("crash", "hang", "died") or r.get("cli", {}).get("problems")
+    ]
     for fmt, s in summary.items():
         slow = s["slowest"]
-        print(f"{fmt:10} {s['inputs']:6} inputs  {s['outcomes']}  mean {s['mean_ms']:.1f} ms  "
-              f"slowest #{slow['index']} {slow['seconds']:.2f}s ({slow['how']}, {slow['size']} bytes, {slow['outcome']} {slow.get('kind') or ''})  "
-              f"peak RSS {s['peak_rss_mib']:.0f} MiB  cli {s['cli_inputs']} ({s['cli_problems']} problems)")
+        print(
+            f"{fmt:10} {s['inputs']:6} inputs  {s['outcomes']}  mean {s['mean_ms']:.1f} ms  "
+            f"slowest #{slow['index']} {slow['seconds']:.2f}s ({slow['how']}, {slow['size']} bytes, {slow['outcome']} {slow.get('kind') or ''})  "
+            f"peak RSS {s['peak_rss_mib']:.0f} MiB  cli {s['cli_inputs']} ({s['cli_problems']} problems)"
+        )
         print(f"{'':10} refused: {s['refused_by_kind']}")
     for failure in failures[:50]:
-        print("FAIL", failure["fmt"], failure["index"], failure["how"], failure.get("error"), failure.get("where", ""),
-              failure.get("cli", {}).get("problems", ""))
+        print(
+            "FAIL",
+            failure["fmt"],
+            failure["index"],
+            failure["how"],
+            failure.get("error"),
+            failure.get("where", ""),
+            failure.get("cli", {}).get("problems", ""),
+        )
     print(f"{len(results)} inputs in {elapsed:.0f}s, {len(failures)} failures (seed {args.seed})")
     if args.save_failures:
         for failure in failures:
             name, data, _ = fuzz_input(failure["fmt"], failure["index"], args.seed)
-            save_regression(failure["fmt"], failure["index"], args.seed, name, data, str(failure.get("error")))
+            save_regression(
+                failure["fmt"], failure["index"], args.seed, name, data, str(failure.get("error"))
+            )
     if args.json:
-        args.json.write_text(json.dumps({"seconds": elapsed, "seed": args.seed, "summary": summary,
-                                         "failures": failures}, ensure_ascii=False, indent=1), encoding="utf-8")
+        args.json.write_text(
+            json.dumps(
+                {"seconds": elapsed, "seed": args.seed, "summary": summary, "failures": failures},
+                ensure_ascii=False,
+                indent=1,
+            ),
+            encoding="utf-8",
+        )
     sys.exit(1 if failures else 0)
 
 

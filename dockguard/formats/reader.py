@@ -12,9 +12,9 @@ from dockguard.errors import InputError
 from dockguard.formats.detect import detect_format, text_flavour
 from dockguard.formats.engines.assembly import EpisodeDraft
 from dockguard.formats.files.archive import Member, directory_members, zip_members
+from dockguard.formats.files.budget import check_time, reading
 from dockguard.formats.files.decode import decode_bytes
 from dockguard.formats.files.episodes import episode_number_from_name
-from dockguard.formats.files.budget import check_time, reading
 from dockguard.formats.files.limits import DEFAULT_LIMITS, ReadLimits, check_line_count, read_limited
 from dockguard.formats.language import detect_language
 from dockguard.formats.table import ZIP_MAGIC, binary_format, format_named

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from dockguard.errors import InputError, ParseError, UnsupportedFormat
-from dockguard.formats.files.episodes import order_members
 from dockguard.formats.files.budget import active_limits, check_time
+from dockguard.formats.files.episodes import order_members
 from dockguard.formats.files.limits import MAX_MEMBERS_ENV, check_size, describe_size, read_limited
 
 MAX_RATIO = 100

@@ -27,10 +27,11 @@ import io
 import random
 import re
 import struct
+import warnings
 import zipfile
 import zlib
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -70,7 +71,10 @@ def _subtitles_from_srt(fmt: str) -> list[Seed]:
 
 
 def _zh_texts() -> list[str]:
-    return [_as_text(p.read_bytes()) for p in _files("corpus/originals/*.txt", "corpus/originals/changan_gongque/*.txt")]
+    return [
+        _as_text(p.read_bytes())
+        for p in _files("corpus/originals/*.txt", "corpus/originals/changan_gongque/*.txt")
+    ]
 
 
 def _latin_texts() -> list[str]:
@@ -130,7 +134,8 @@ def build_pdf(lines: list[str], *, compress: bool = False) -> bytes:
 
 def build_zip(members: list[Seed], *, method: int = zipfile.ZIP_DEFLATED) -> bytes:
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
+    with warnings.catch_warnings(), zipfile.ZipFile(buffer, "w") as archive:
+        warnings.simplefilter("ignore", UserWarning)  # duplicate names are one of the mutations
         for name, data in members:
             info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
             info.compress_type = method
@@ -146,7 +151,7 @@ def _rezip(data: bytes, replace: dict[str, bytes | None]) -> bytes:
     return build_zip([(n, d) for n, d in kept if d is not None])
 
 
-@lru_cache(maxsize=None)
+@cache
 def seeds(fmt: str) -> tuple[Seed, ...]:
     """Our own files of a format (made from our corpus where it has none)."""
     found: list[Seed]
@@ -206,7 +211,9 @@ def seeds(fmt: str) -> tuple[Seed, ...]:
             ),
             (
                 "changan_gongque.zip",
-                build_zip([(p.name, p.read_bytes()) for p in _files("corpus/originals/changan_gongque/*.txt")]),
+                build_zip(
+                    [(p.name, p.read_bytes()) for p in _files("corpus/originals/changan_gongque/*.txt")]
+                ),
             ),
             (
                 "mixed.zip",
@@ -232,8 +239,26 @@ def seeds(fmt: str) -> tuple[Seed, ...]:
 # --------------------------------------------------------------------------- byte mutators
 
 Mutator = Callable[[random.Random, bytes], bytes]
-_INTERESTING = [b"\x00", b"\xff", b"\xfe\xff", b"\xef\xbb\xbf", b"\r", b"\n" * 50, b"\x1b", b"\xa1\xa1",
-                b"\xe4\xbd", b"\\N", b"-->", b"{", b"<", b"]]>", b"%", b"\x80" * 7, b"PK\x03\x04", b"%PDF-"]
+_INTERESTING = [
+    b"\x00",
+    b"\xff",
+    b"\xfe\xff",
+    b"\xef\xbb\xbf",
+    b"\r",
+    b"\n" * 50,
+    b"\x1b",
+    b"\xa1\xa1",
+    b"\xe4\xbd",
+    b"\\N",
+    b"-->",
+    b"{",
+    b"<",
+    b"]]>",
+    b"%",
+    b"\x80" * 7,
+    b"PK\x03\x04",
+    b"%PDF-",
+]
 
 
 def _at(rng: random.Random, data: bytes) -> int:
@@ -292,11 +317,28 @@ def add_bom(rng: random.Random, data: bytes) -> bytes:
 
 
 def crlf(rng: random.Random, data: bytes) -> bytes:
-    return data.replace(b"\n", rng.choice((b"\r\n", b"\r", b"\n\n", b"\u2028".decode("unicode_escape").encode())))
+    return data.replace(
+        b"\n", rng.choice((b"\r\n", b"\r", b"\n\n", b"\u2028".decode("unicode_escape").encode()))
+    )
 
 
-_ENCODINGS = ("gb18030", "big5", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "shift_jis", "euc-kr",
-              "cp1252", "latin-1", "koi8-r", "cp437", "utf-7", "hz", "iso2022_jp")
+_ENCODINGS = (
+    "gb18030",
+    "big5",
+    "utf-16",
+    "utf-16-le",
+    "utf-16-be",
+    "utf-32",
+    "shift_jis",
+    "euc-kr",
+    "cp1252",
+    "latin-1",
+    "koi8-r",
+    "cp437",
+    "utf-7",
+    "hz",
+    "iso2022_jp",
+)
 
 
 def _as_text(data: bytes) -> str:
@@ -344,8 +386,22 @@ def many_lines(rng: random.Random, data: bytes) -> bytes:
 
 
 BYTE_MUTATORS: tuple[Mutator, ...] = (
-    flip, flip, truncate, insert, insert, delete, repeat_block, strip_newlines, nuls, add_bom, crlf,
-    reencode, mixed_encoding, huge_line, shuffle_lines, many_lines,
+    flip,
+    flip,
+    truncate,
+    insert,
+    insert,
+    delete,
+    repeat_block,
+    strip_newlines,
+    nuls,
+    add_bom,
+    crlf,
+    reencode,
+    mixed_encoding,
+    huge_line,
+    shuffle_lines,
+    many_lines,
 )
 
 
@@ -362,8 +418,19 @@ def _text_mutation(fn: Callable[[random.Random, str], str]) -> Mutator:
 
 _SRT_TIME = re.compile(r"\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}")
 _ASS_TIME = re.compile(r"\d+:\d{2}:\d{2}\.\d{2}")
-_ABSURD_TIMES = ("99:99:99,999", "00:00:00,000", "-1:00:00,000", "999999999999:00:00,000", "00:61:61,9999",
-                 "1e308:00:00,000", "00:00:00", "٠٠:٠٠:٠٠,٠٠٠", "23:59:59,999", "0:0:0,0", "00:00:00.000")
+_ABSURD_TIMES = (
+    "99:99:99,999",
+    "00:00:00,000",
+    "-1:00:00,000",
+    "999999999999:00:00,000",
+    "00:61:61,9999",
+    "1e308:00:00,000",
+    "00:00:00",
+    "٠٠:٠٠:٠٠,٠٠٠",
+    "23:59:59,999",
+    "0:0:0,0",
+    "00:00:00.000",
+)
 
 
 def _times(rng: random.Random, text: str) -> str:
@@ -389,10 +456,25 @@ def _times(rng: random.Random, text: str) -> str:
 def _subtitle_structure(rng: random.Random, text: str) -> str:
     mode = rng.randrange(6)
     if mode == 0:  # ASS: damage the Format line of [Events] or [Styles]
-        return re.sub(r"(?m)^Format:.*$", lambda m: rng.choice(("Format:", "Format: Text", "Format: ,,,,,,",
-                      "Format: Layer, Start", m.group(0) + ", Extra", "Format: " + "X, " * 1000)), text, count=1)
+        return re.sub(
+            r"(?m)^Format:.*$",
+            lambda m: rng.choice(
+                (
+                    "Format:",
+                    "Format: Text",
+                    "Format: ,,,,,,",
+                    "Format: Layer, Start",
+                    m.group(0) + ", Extra",
+                    "Format: " + "X, " * 1000,
+                )
+            ),
+            text,
+            count=1,
+        )
     if mode == 1:  # drop or duplicate section headers
-        return re.sub(r"\[(Events|Script Info|V4\+ Styles)\]", rng.choice(("", "[Events]\n[Events]", "[Events")), text)
+        return re.sub(
+            r"\[(Events|Script Info|V4\+ Styles)\]", rng.choice(("", "[Events]\n[Events]", "[Events")), text
+        )
     if mode == 2:  # cue numbers garbled
         return re.sub(r"(?m)^\d+$", lambda m: rng.choice(("", "-1", "99999999999999999999", "a")), text)
     if mode == 3:  # many commas / fields in dialogue lines
@@ -420,8 +502,20 @@ def _zh_structure(rng: random.Random, text: str) -> str:
     if mode == 0:
         return text.replace("：", rng.choice((":", "：：", "", "：\n")))
     if mode == 1:
-        return re.sub(r"第(\S{1,4})集", lambda m: rng.choice(("第九千九百九十九万集", "第0集", "第集",
-                      "第" + "九" * 200 + "集", "第99999999999999999999集", m.group(0) * 3)), text)
+        return re.sub(
+            r"第(\S{1,4})集",
+            lambda m: rng.choice(
+                (
+                    "第九千九百九十九万集",
+                    "第0集",
+                    "第集",
+                    "第" + "九" * 200 + "集",
+                    "第99999999999999999999集",
+                    m.group(0) * 3,
+                )
+            ),
+            text,
+        )
     if mode == 2:
         return text.replace("△", "△" * rng.randrange(1, 50))
     if mode == 3:
@@ -452,28 +546,36 @@ def xml_mutate(rng: random.Random, data: bytes) -> bytes:
     if mode == 1:  # unclosed or mismatched
         return re.sub(r"</[^>]+>", lambda m: "" if rng.random() < 0.1 else m.group(0), text).encode()
     if mode == 2:  # billion laughs / external entity
-        dtd = rng.choice((
-            '<!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>',
-            '<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>',
-            '<!DOCTYPE r SYSTEM "http://example.invalid/x.dtd">',
-            '<!DOCTYPE r [<!ELEMENT r ANY>]>',
-        ))
+        dtd = rng.choice(
+            (
+                '<!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>',
+                '<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>',
+                '<!DOCTYPE r SYSTEM "http://example.invalid/x.dtd">',
+                "<!DOCTYPE r [<!ELEMENT r ANY>]>",
+            )
+        )
         body = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
         decl = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         return (decl + dtd + body.replace("</Text>", "&b;&x;</Text>", 1)).encode()
     if mode == 3:  # declared encoding wrong or unknown
-        enc = rng.choice(("UTF-16", "gb18030", "no-such-codec", "ebcdic-cp-us", "utf-32", "ascii", "big5", ""))
+        enc = rng.choice(
+            ("UTF-16", "gb18030", "no-such-codec", "ebcdic-cp-us", "utf-32", "ascii", "big5", "")
+        )
         return re.sub(r'encoding="[^"]*"', f'encoding="{enc}"', text, count=1).encode()
     if mode == 4:  # root renamed or removed
         return re.sub(r"<(/?)(FinalDraft|w:document)\b", lambda m: f"<{m.group(1)}Other", text).encode()
     if mode == 5:  # many attributes / long attribute values
-        return text.replace("<Paragraph ", "<Paragraph " + " ".join(f'a{i}="{i}"' for i in range(2000)) + " ", 1).replace(
-            "<w:p>", "<w:p " + 'w:x="' + "y" * 100_000 + '">', 1
-        ).encode()
+        return (
+            text.replace("<Paragraph ", "<Paragraph " + " ".join(f'a{i}="{i}"' for i in range(2000)) + " ", 1)
+            .replace("<w:p>", "<w:p " + 'w:x="' + "y" * 100_000 + '">', 1)
+            .encode()
+        )
     if mode == 6:  # huge text node
-        return text.replace("<Text>", "<Text>" + "Z" * rng.choice((10_000, 1_000_000)), 1).replace(
-            "<w:t>", "<w:t>" + "字" * rng.choice((10_000, 300_000)), 1
-        ).encode()
+        return (
+            text.replace("<Text>", "<Text>" + "Z" * rng.choice((10_000, 1_000_000)), 1)
+            .replace("<w:t>", "<w:t>" + "字" * rng.choice((10_000, 300_000)), 1)
+            .encode()
+        )
     if mode == 7:  # CDATA, comments, processing instructions in odd places
         blob = rng.choice(("<![CDATA[", "]]>", "<!--", "-->", "<?pi x?>", "&#0;", "&#xD800;", "&unknown;"))
         at = _tag_boundary(rng, text)
@@ -537,7 +639,9 @@ def zip_damage(rng: random.Random, data: bytes) -> bytes:
                 out[at] = rng.randrange(256)
             return bytes(out)
     if mode == 5:  # a zip comment that is very long, or garbage prepended
-        return (rng.randbytes(rng.randrange(1, 5000)) + data) if rng.random() < 0.5 else data + b"\x00" * 70000
+        return (
+            (rng.randbytes(rng.randrange(1, 5000)) + data) if rng.random() < 0.5 else data + b"\x00" * 70000
+        )
     if mode == 6:  # the central directory copied twice (duplicate entries)
         start = data.find(_CDH)
         if start >= 0 and eocd > start:
@@ -569,8 +673,20 @@ def zip_rebuild(rng: random.Random, data: bytes, mutate_member: Mutator) -> byte
         members.pop(rng.randrange(len(members)))
     elif mode == 4 and members:
         index = rng.randrange(len(members))
-        bad = rng.choice(("../evil.txt", "/etc/x.txt", "C:\\x.txt", "a/../../b.txt", "", "第１集.txt",
-                          ".hidden.txt", "__MACOSX/x.txt", "x" * 300 + ".txt", "dir/"))
+        bad = rng.choice(
+            (
+                "../evil.txt",
+                "/etc/x.txt",
+                "C:\\x.txt",
+                "a/../../b.txt",
+                "",
+                "第１集.txt",
+                ".hidden.txt",
+                "__MACOSX/x.txt",
+                "x" * 300 + ".txt",
+                "dir/",
+            )
+        )
         members[index] = (bad, members[index][1])
     elif mode == 5 and members:
         name, body = members[rng.randrange(len(members))]
@@ -578,7 +694,9 @@ def zip_rebuild(rng: random.Random, data: bytes, mutate_member: Mutator) -> byte
     elif mode == 6:
         members.append(("EP99.zip", data))  # a nested zip
     else:
-        members.append((f"EP{rng.randrange(100)}.txt", rng.choice((b"", b"\x00" * 2_000_000, b"\xff\xfe", b"a"))))
+        members.append(
+            (f"EP{rng.randrange(100)}.txt", rng.choice((b"", b"\x00" * 2_000_000, b"\xff\xfe", b"a")))
+        )
     method = rng.choice((zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA))
     try:
         return build_zip(members, method=method)
@@ -607,39 +725,115 @@ def pdf_mutate(rng: random.Random, data: bytes) -> bytes:
     text = data.decode("latin-1")
     mode = rng.randrange(12)
     if mode == 0:  # xref offsets wrong
-        return re.sub(r"(?m)^\d{10} (\d{5}) n", lambda m: f"{rng.randrange(10**10):010d} {m.group(1)} n", text).encode("latin-1")
+        return re.sub(
+            r"(?m)^\d{10} (\d{5}) n", lambda m: f"{rng.randrange(10**10):010d} {m.group(1)} n", text
+        ).encode("latin-1")
     if mode == 1:  # xref or trailer removed / startxref wrong
-        return rng.choice((re.sub(r"xref.*?trailer", "trailer", text, flags=re.DOTALL),
-                           re.sub(r"startxref\s+\d+", f"startxref\n{rng.randrange(10**9)}", text),
-                           text.split("trailer")[0])).encode("latin-1")
+        return rng.choice(
+            (
+                re.sub(r"xref.*?trailer", "trailer", text, flags=re.DOTALL),
+                re.sub(r"startxref\s+\d+", f"startxref\n{rng.randrange(10**9)}", text),
+                text.split("trailer")[0],
+            )
+        ).encode("latin-1")
     if mode == 2:  # /Length lies
-        return re.sub(r"/Length \d+", f"/Length {rng.choice((0, 1, 99999999, -5, 10**20))}", text).encode("latin-1")
+        return re.sub(r"/Length \d+", f"/Length {rng.choice((0, 1, 99999999, -5, 10**20))}", text).encode(
+            "latin-1"
+        )
     if mode == 3:  # circular page tree
-        return text.replace("/Parent 2 0 R", "/Parent 3 0 R").replace("/Kids [3 0 R]", rng.choice(
-            ("/Kids [2 0 R]", "/Kids [3 0 R 3 0 R 3 0 R]", "/Kids [1 0 R]", "/Kids 3 0 R", "/Kids [" + "3 0 R " * 5000 + "]"))).encode("latin-1")
+        return (
+            text.replace("/Parent 2 0 R", "/Parent 3 0 R")
+            .replace(
+                "/Kids [3 0 R]",
+                rng.choice(
+                    (
+                        "/Kids [2 0 R]",
+                        "/Kids [3 0 R 3 0 R 3 0 R]",
+                        "/Kids [1 0 R]",
+                        "/Kids 3 0 R",
+                        "/Kids [" + "3 0 R " * 5000 + "]",
+                    )
+                ),
+            )
+            .encode("latin-1")
+        )
     if mode == 4:  # deeply nested arrays / dictionaries
         depth = rng.choice((100, 1000, 20000))
         blob = "[" * depth + "]" * depth if rng.random() < 0.5 else "<<" * depth + ">>" * depth
         return text.replace("/MediaBox [0 0 612 792]", "/MediaBox " + blob, 1).encode("latin-1")
     if mode == 5:  # filter that does not fit the stream
-        return text.replace("<< /Length", "<< /Filter " + rng.choice(("/FlateDecode", "/LZWDecode", "/ASCII85Decode",
-                            "/ASCIIHexDecode", "/RunLengthDecode", "/DCTDecode", "/JBIG2Decode", "[/FlateDecode /FlateDecode]",
-                            "/NoSuchFilter")) + " /Length", 1).encode("latin-1")
+        return text.replace(
+            "<< /Length",
+            "<< /Filter "
+            + rng.choice(
+                (
+                    "/FlateDecode",
+                    "/LZWDecode",
+                    "/ASCII85Decode",
+                    "/ASCIIHexDecode",
+                    "/RunLengthDecode",
+                    "/DCTDecode",
+                    "/JBIG2Decode",
+                    "[/FlateDecode /FlateDecode]",
+                    "/NoSuchFilter",
+                )
+            )
+            + " /Length",
+            1,
+        ).encode("latin-1")
     if mode == 6:  # huge counts and numbers
-        return text.replace("/Count 1", f"/Count {rng.choice((0, -1, 10**12, 2**64))}").replace(
-            "612 792", rng.choice(("1e308 1e308", "0 0", "-612 nan", "99999999999999999999 1"))).encode("latin-1")
+        return (
+            text.replace("/Count 1", f"/Count {rng.choice((0, -1, 10**12, 2**64))}")
+            .replace("612 792", rng.choice(("1e308 1e308", "0 0", "-612 nan", "99999999999999999999 1")))
+            .encode("latin-1")
+        )
     if mode == 7:  # garbage content operators
-        ops = rng.choice(("9999 Tz", "1e30 TL", "0 0 0 0 0 0 cm", "/F9 12 Tf", "(x) " * 5000 + "Tj", "[(a) -99999999 (b)] TJ",
-                          "q " * 10000, "Q " * 1000, "T* " * 50000, "/F1 0 Tf", "BT BT BT", "ET ET", "1 0 0 1 1e300 1e300 Tm"))
+        ops = rng.choice(
+            (
+                "9999 Tz",
+                "1e30 TL",
+                "0 0 0 0 0 0 cm",
+                "/F9 12 Tf",
+                "(x) " * 5000 + "Tj",
+                "[(a) -99999999 (b)] TJ",
+                "q " * 10000,
+                "Q " * 1000,
+                "T* " * 50000,
+                "/F1 0 Tf",
+                "BT BT BT",
+                "ET ET",
+                "1 0 0 1 1e300 1e300 Tm",
+            )
+        )
         return text.replace("72 720 Td", "72 720 Td\n" + ops, 1).encode("latin-1")
     if mode == 8:  # objects renumbered / duplicated / self-referencing
-        return re.sub(r"(?m)^(\d+) 0 obj", lambda m: f"{rng.choice((m.group(1), '1', '0', '4'))} 0 obj", text).replace(
-            "/Contents 4 0 R", rng.choice(("/Contents 3 0 R", "/Contents [4 0 R 4 0 R]", "/Contents 99 0 R", "/Contents 1 0 R"))).encode("latin-1")
+        return (
+            re.sub(r"(?m)^(\d+) 0 obj", lambda m: f"{rng.choice((m.group(1), '1', '0', '4'))} 0 obj", text)
+            .replace(
+                "/Contents 4 0 R",
+                rng.choice(
+                    ("/Contents 3 0 R", "/Contents [4 0 R 4 0 R]", "/Contents 99 0 R", "/Contents 1 0 R")
+                ),
+            )
+            .encode("latin-1")
+        )
     if mode == 9:  # encryption claimed
-        return text.replace("/Root 1 0 R", "/Root 1 0 R /Encrypt << /Filter /Standard /V 2 /R 3 /O (x) /U (y) /P -4 >>").encode("latin-1")
+        return text.replace(
+            "/Root 1 0 R", "/Root 1 0 R /Encrypt << /Filter /Standard /V 2 /R 3 /O (x) /U (y) /P -4 >>"
+        ).encode("latin-1")
     if mode == 10:  # font object damaged
-        return text.replace("/BaseFont /Helvetica", rng.choice(("/BaseFont", "/FirstChar 0 /LastChar 999999999 /Widths 3 0 R",
-                            "/Encoding << /Differences [0 " + "/a " * 3000 + "] >>", "/ToUnicode 4 0 R", "/Subtype /Type0 /DescendantFonts [1 0 R]"))).encode("latin-1")
+        return text.replace(
+            "/BaseFont /Helvetica",
+            rng.choice(
+                (
+                    "/BaseFont",
+                    "/FirstChar 0 /LastChar 999999999 /Widths 3 0 R",
+                    "/Encoding << /Differences [0 " + "/a " * 3000 + "] >>",
+                    "/ToUnicode 4 0 R",
+                    "/Subtype /Type0 /DescendantFonts [1 0 R]",
+                )
+            ),
+        ).encode("latin-1")
     return flip(rng, data)
 
 
@@ -680,15 +874,31 @@ def _mutators(fmt: str) -> list[Mutator]:
         return [*BYTE_MUTATORS, *[pdf_mutate] * 14]
     if fmt == "zip":
         return [
-            zip_damage, zip_damage, zip_damage,
-            lambda rng, d: zip_rebuild(rng, d, _member_mutate), lambda rng, d: zip_rebuild(rng, d, _member_mutate),
-            lambda rng, d: zip_rebuild(rng, d, _member_mutate), zip_lying_sizes, flip, truncate,
+            zip_damage,
+            zip_damage,
+            zip_damage,
+            lambda rng, d: zip_rebuild(rng, d, _member_mutate),
+            lambda rng, d: zip_rebuild(rng, d, _member_mutate),
+            lambda rng, d: zip_rebuild(rng, d, _member_mutate),
+            zip_lying_sizes,
+            flip,
+            truncate,
         ]
     raise ValueError(fmt)
 
 
-_NAMES = {"zh": ".txt", "fountain": ".fountain", "fdx": ".fdx", "srt": ".srt", "ass": ".ass", "vtt": ".vtt",
-          "transcript": ".txt", "docx": ".docx", "pdf": ".pdf", "zip": ".zip"}
+_NAMES = {
+    "zh": ".txt",
+    "fountain": ".fountain",
+    "fdx": ".fdx",
+    "srt": ".srt",
+    "ass": ".ass",
+    "vtt": ".vtt",
+    "transcript": ".txt",
+    "docx": ".docx",
+    "pdf": ".pdf",
+    "zip": ".zip",
+}
 # names a damaged file may arrive under: a wrong extension must not crash a reader either
 _OTHER_NAMES = (".txt", ".srt", ".ass", ".ssa", ".vtt", ".fdx", ".docx", ".pdf", ".fountain", "", ".zip")
 
