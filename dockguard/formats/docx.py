@@ -9,6 +9,7 @@ than DOCKGUARD_MAX_XML_DEPTH, with more elements than DOCKGUARD_MAX_XML_ELEMENTS
 from __future__ import annotations
 
 import io
+import lzma
 import zipfile
 import zlib
 
@@ -54,6 +55,7 @@ def docx_text(data: bytes, file: str, max_bytes: int) -> str:
         LxmlError,
         zipfile.BadZipFile,
         zlib.error,
+        lzma.LZMAError,
         KeyError,
         ValueError,
         OSError,

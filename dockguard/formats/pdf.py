@@ -58,6 +58,7 @@ def pdf_text(data: bytes, file: str) -> str:
         OSError,
         EOFError,
         RecursionError,
+        OverflowError,  # a number in the file too big to seek to (startxref 10**20)
     ) as exc:
         raise ParseError(file, f"not a readable PDF (truncated or corrupt): {exc}") from exc
     text = "\n".join(pages)

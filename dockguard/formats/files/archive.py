@@ -9,6 +9,7 @@ with a cap, so a member that inflates past its declared size is caught while it 
 from __future__ import annotations
 
 import io
+import lzma
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -137,7 +138,8 @@ def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path | st
                         path, f"zip member {info.filename!r} inflates past its declared size: refused"
                     )
                 chunks.append(chunk)
-    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
+    # lzma.LZMAError: a damaged LZMA member (zlib and bz2 errors are zlib.error and OSError)
+    except (zipfile.BadZipFile, zlib.error, lzma.LZMAError, OSError, EOFError, ValueError) as exc:
         raise ParseError(
             path, f"cannot read zip member {info.filename!r} (truncated or corrupt): {exc}"
         ) from exc
