@@ -7,7 +7,7 @@ pypdf, defusedxml, opencc) are imported only when a file needs them.
 
 Layout, in the order a file goes through it:
 
-    files/      bytes before any format: size limits, zip and folder members in episode order,
+    files/      bytes before any format: size, time, line, XML and page limits (limits, budget), zip and folder members in episode order,
                 episode numbers in file names, which paths are works (works), text encodings (decode)
     table.py    the reader table: each format's name, extensions, magic bytes and reader
     detect.py   which format a file is: the table's extensions, else sniffing the content
@@ -38,16 +38,18 @@ Adding a format:
 from dockguard.formats.detect import detect_format
 from dockguard.formats.files.decode import decode_bytes
 from dockguard.formats.files.episodes import names_an_episode
-from dockguard.formats.files.limits import DEFAULT_MAX_BYTES
+from dockguard.formats.files.limits import DEFAULT_LIMITS, DEFAULT_MAX_BYTES, ReadLimits
 from dockguard.formats.files.works import expand_works
 from dockguard.formats.language import detect_language
 from dockguard.formats.reader import parse_file, read_script
 from dockguard.formats.table import FORMATS, Format
 
 __all__ = [
+    "DEFAULT_LIMITS",
     "DEFAULT_MAX_BYTES",
     "FORMATS",
     "Format",
+    "ReadLimits",
     "decode_bytes",
     "detect_format",
     "detect_language",

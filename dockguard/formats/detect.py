@@ -24,10 +24,10 @@ from dockguard.han import HAN, count_han
 # what text_flavour can answer; each is a text format of the reader table
 TEXT_FLAVOURS = ("zh-script", "fountain", "transcript", "subtitle-lines", "plain")
 _SRT_TIMING = re.compile(
-    r"^\s*\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}\s*-->\s*\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}", re.MULTILINE
+    r"^[^\S\n]*\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}\s*-->\s*\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}", re.MULTILINE
 )
-_VTT_TIMING = re.compile(r"^\s*(?:\d{1,2}:)?\d{2}:\d{2}\.\d{3}\s*-->", re.MULTILINE)
-_ASS_HEADER = re.compile(r"^\s*\[(?:Script Info|V4\+? Styles|Events)\]", re.MULTILINE | re.IGNORECASE)
+_VTT_TIMING = re.compile(r"^[^\S\n]*(?:\d{1,2}:)?\d{2}:\d{2}\.\d{3}\s*-->", re.MULTILINE)
+_ASS_HEADER = re.compile(r"^[^\S\n]*\[(?:Script Info|V4\+? Styles|Events)\]", re.MULTILINE | re.IGNORECASE)
 _ZH_LABEL = re.compile(
     f"(?:^|(?<=[{BOUNDARY}]))([{NAME_CHARS}]{{1,6}})\\s*(?:[（(][^）)]{{0,20}}[）)])?\\s*[：:]"
 )

@@ -3,7 +3,9 @@
 Entity declarations are refused outright, so a billion-laughs file or an external entity (a local file
 or a URL) is a ParseError at once: never an expansion, never a fetch. Paragraph types map to lines:
 Scene Heading, Action, Character + Dialogue (with the Parenthetical before it as the note),
-Transition; Line.location.line is the line of the <Paragraph> element in the XML.
+Transition; Line.location.line is the line of the <Paragraph> element in the XML. Nesting deeper
+than DOCKGUARD_MAX_XML_DEPTH or more elements than DOCKGUARD_MAX_XML_ELEMENTS is refused as it is
+met (a real .fdx nests about five deep).
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ from xml.sax import SAXException
 from xml.sax.handler import ContentHandler
 from xml.sax.xmlreader import AttributesImpl, Locator
 
-from dockguard.errors import ParseError
+from dockguard.errors import InputError, ParseError
 from dockguard.formats.engines.assembly import EpisodeDraft, ScriptAssembler
 from dockguard.formats.engines.cues import is_voiceover, join_notes, match_caps_cue
+from dockguard.formats.files.budget import active_limits, check_time
+from dockguard.formats.files.limits import MAX_XML_DEPTH_ENV, MAX_XML_ELEMENTS_ENV
 from dockguard.model import Line, LineKind, Location
 
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
@@ -32,9 +36,15 @@ class _Paragraph:
 class _FdxHandler(ContentHandler):
     """Collects (type, line, text) for each top-level <Paragraph> of <Content>."""
 
-    def __init__(self) -> None:
+    def __init__(self, file: str) -> None:
         super().__init__()
+        self.file = file
         self.paragraphs: list[_Paragraph] = []
+        limits = active_limits()
+        self._max_depth = limits.max_xml_depth
+        self._max_elements = limits.max_xml_elements
+        self._depth = 0
+        self._elements = 0
         self.root: str | None = None
         self._locator: Locator | None = None
         self._stack: list[_Paragraph] = []
@@ -44,6 +54,20 @@ class _FdxHandler(ContentHandler):
         self._locator = locator
 
     def startElement(self, name: str, attrs: AttributesImpl) -> None:  # noqa: N802
+        self._depth += 1
+        self._elements += 1
+        if self._depth > self._max_depth:
+            raise InputError(
+                self.file,
+                f"XML nested more than {self._max_depth} elements deep: refused (set {MAX_XML_DEPTH_ENV} to read it)",
+            )
+        if self._elements > self._max_elements:
+            raise InputError(
+                self.file,
+                f"more than {self._max_elements:,} XML elements: refused (set {MAX_XML_ELEMENTS_ENV} to read it)",
+            )
+        if self._elements % 1024 == 0:
+            check_time()
         if self.root is None:
             self.root = name
         if name == "Paragraph":
@@ -53,6 +77,7 @@ class _FdxHandler(ContentHandler):
             self._in_text += 1
 
     def endElement(self, name: str) -> None:  # noqa: N802
+        self._depth -= 1
         if name == "Text" and self._in_text:
             self._in_text -= 1
         elif name == "Paragraph" and self._stack:
@@ -73,7 +98,7 @@ def read_fdx(data: bytes, file: str) -> tuple[EpisodeDraft, ...]:
     from defusedxml import DefusedXmlException
     from defusedxml.sax import parseString
 
-    handler = _FdxHandler()
+    handler = _FdxHandler(file)
     try:
         parseString(data, handler, forbid_dtd=False, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:

@@ -21,6 +21,7 @@ _TITLE_KEY = re.compile(
 _BONEYARD = re.compile(r"/\*.*?\*/", re.DOTALL)
 _NOTE = re.compile(r"\[\[(.*?)\]\]", re.DOTALL)
 _EMPHASIS = re.compile(r"(\*{1,3}|_)(?=\S)(.+?)(?<=\S)\1")
+_SEPARATOR = re.compile(r"\s*(?:[~*=\-_]\s*){3,}")
 
 
 def read_fountain(text: str, file: str) -> tuple[EpisodeDraft, ...]:
@@ -70,6 +71,8 @@ def _after_title_page(lines: list[tuple[int, str]]) -> int:
 
 
 def _strip_emphasis(line: str) -> str:
-    if re.fullmatch(r"\s*(?:[~*=\-_]\s*){3,}", line):
+    if not line.strip():
+        return line
+    if _SEPARATOR.fullmatch(line):
         return line  # a ~*~*~ scene separator, not emphasis
     return _EMPHASIS.sub(lambda m: m.group(2), line)

@@ -7,7 +7,9 @@ import logging
 import re
 from typing import Any
 
-from dockguard.errors import ParseError, UnsupportedFormat
+from dockguard.errors import InputError, ParseError, UnsupportedFormat
+from dockguard.formats.files.budget import active_limits, check_time
+from dockguard.formats.files.limits import MAX_PAGES_ENV
 
 _WIDE_SPACE = re.compile(r"[ \t]{3,}")
 
@@ -31,11 +33,22 @@ def pdf_text(data: bytes, file: str) -> str:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise UnsupportedFormat(file, "encrypted PDF (needs a password); export it without one")
-        pages = [_page_text(page) for page in reader.pages]
-    except UnsupportedFormat:
+        count = len(reader.pages)
+        max_pages = active_limits().max_pages
+        if count > max_pages:
+            raise InputError(
+                file, f"has {count:,} pages, over the {max_pages:,} pages limit (set {MAX_PAGES_ENV} to read it)"
+            )
+        pages = []
+        for page in reader.pages:
+            check_time()
+            pages.append(_page_text(page))
+    except InputError:
         raise
     except (FileNotDecryptedError, WrongPasswordError, DependencyError) as exc:
         raise UnsupportedFormat(file, f"encrypted PDF that cannot be opened: {exc}") from exc
+    except NotImplementedError as exc:  # an encryption handler or filter pypdf does not implement
+        raise UnsupportedFormat(file, f"PDF uses a feature that cannot be read: {exc}") from exc
     except (
         PyPdfError,
         ValueError,
@@ -45,6 +58,7 @@ def pdf_text(data: bytes, file: str) -> str:
         OSError,
         EOFError,
         RecursionError,
+        OverflowError,  # a number in the file too big to seek to (startxref 10**20)
     ) as exc:
         raise ParseError(file, f"not a readable PDF (truncated or corrupt): {exc}") from exc
     text = "\n".join(pages)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
@@ -11,9 +12,10 @@ from dockguard.errors import InputError
 from dockguard.formats.detect import detect_format, text_flavour
 from dockguard.formats.engines.assembly import EpisodeDraft
 from dockguard.formats.files.archive import Member, directory_members, zip_members
+from dockguard.formats.files.budget import check_time, reading
 from dockguard.formats.files.decode import decode_bytes
 from dockguard.formats.files.episodes import episode_number_from_name
-from dockguard.formats.files.limits import DEFAULT_MAX_BYTES, read_limited
+from dockguard.formats.files.limits import DEFAULT_LIMITS, ReadLimits, check_line_count, read_limited
 from dockguard.formats.language import detect_language
 from dockguard.formats.table import ZIP_MAGIC, binary_format, format_named
 from dockguard.model import Episode, LineKind, Script, SourceFile
@@ -30,37 +32,27 @@ class ParsedFile:
 def read_script(
     path: str | Path,
     *,
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_bytes: int | None = None,
     title: str | None = None,
     language: str | None = None,
+    limits: ReadLimits | None = None,
 ) -> Script:
     """Read a script file, a directory of episode files, or a .zip of them.
 
     Members are ordered by the episode number in their names (第3集, EP03, S01E03, 03.txt...), else
     naturally. Title defaults to the file or directory stem; language is detected unless given.
+    Each file (a zip as a whole, a directory's files one by one) is read under `limits` (default:
+    the DOCKGUARD_MAX_* environment; `max_bytes` overrides its size limit).
     Raises InputError (or its ParseError / UnsupportedFormat) naming the file at fault.
     """
+    limits = _limits(limits, max_bytes)
     root = Path(path)
     if not root.exists():
         raise InputError(root, "no such file or directory")
-    collection = True
-    members: Iterable[Member]
-    if root.is_dir():
-        members = directory_members(root, max_bytes)
-    else:
-        data = read_limited(root, max_bytes)
-        suffix = root.suffix.lower()
-        if suffix == ".zip" or (data.startswith(ZIP_MAGIC) and suffix not in (".docx", ".fdx")):
-            members = zip_members(root, data, max_bytes)
-        else:
-            members = [Member(root.name, data)]
-            collection = False
-    parsed = []
-    for member in members:
-        # errors name the member as a path inside the directory or zip it came from
-        label = f"{root}/{member.name}" if collection else str(root)
-        parsed.append(parse_file(member.data, member.name, label=label, max_bytes=max_bytes))
-    episodes = number_episodes(parsed, from_names=collection)
+    # a zip is one file: its members share its time budget; a directory's files have one each
+    with nullcontext() if root.is_dir() else reading(str(root), limits):
+        parsed, collection = _parse_members(root, limits)
+        episodes = number_episodes(parsed, from_names=collection)
     if not any(scene.lines for episode in episodes for scene in episode.scenes):
         raise InputError(root, "no script text found in it")
     if language is None:
@@ -79,21 +71,61 @@ def read_script(
     )
 
 
+def _limits(limits: ReadLimits | None, max_bytes: int | None) -> ReadLimits:
+    limits = limits if limits is not None else DEFAULT_LIMITS
+    return limits if max_bytes is None else replace(limits, max_bytes=max_bytes)
+
+
+def _parse_members(root: Path, limits: ReadLimits) -> tuple[list[ParsedFile], bool]:
+    """Every file of a directory, a zip or a single file, parsed; and whether it was a collection."""
+    collection = True
+    members: Iterable[Member]
+    if root.is_dir():
+        members = directory_members(root, limits.max_bytes)
+    else:
+        data = read_limited(root, limits.max_bytes)
+        suffix = root.suffix.lower()
+        if suffix == ".zip" or (data.startswith(ZIP_MAGIC) and suffix not in (".docx", ".fdx")):
+            members = zip_members(root, data, limits.max_bytes)
+        else:
+            members = [Member(root.name, data)]
+            collection = False
+    parsed = []
+    for member in members:
+        # errors name the member as a path inside the directory or zip it came from
+        label = f"{root}/{member.name}" if collection else str(root)
+        parsed.append(parse_file(member.data, member.name, label=label, limits=limits))
+    return parsed, collection
+
+
 def parse_file(
-    data: bytes, file: str, *, label: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+    data: bytes,
+    file: str,
+    *,
+    label: str | None = None,
+    max_bytes: int | None = None,
+    limits: ReadLimits | None = None,
 ) -> ParsedFile:
-    """Read one file's bytes. `file` goes into every Line's location; errors name `label` (default `file`)."""
+    """Read one file's bytes. `file` goes into every Line's location; errors name `label` (default `file`).
+
+    Read under `limits` (default: the DOCKGUARD_MAX_* environment; `max_bytes` overrides its size
+    limit): over its time, line, XML or page limits, an InputError naming the file and the limit.
+    """
     label = label or file
+    limits = _limits(limits, max_bytes)
     try:
-        return _parse_file(data, file, max_bytes)
+        with reading(label, limits):
+            return _parse_file(data, file, limits)
     except InputError as exc:
         if exc.path == label:
             raise
         # name the file as the user knows it: the zip and the member, or the directory path
         raise type(exc)(label, exc.problem) from exc
+    except RecursionError as exc:  # nesting deeper than any reader expects, in a third-party parser
+        raise InputError(label, "nested too deeply to read (damaged file?)") from exc
 
 
-def _parse_file(data: bytes, file: str, max_bytes: int) -> ParsedFile:
+def _parse_file(data: bytes, file: str, limits: ReadLimits) -> ParsedFile:
     if not data:
         raise InputError(file, "empty file")
     digest = hashlib.sha256(data).hexdigest()
@@ -102,10 +134,14 @@ def _parse_file(data: bytes, file: str, max_bytes: int) -> ParsedFile:
         encoding, episodes = binary.read_document(data, file)
         return ParsedFile(SourceFile(file, binary.name, encoding, digest), episodes)
     if binary is not None and binary.extract_text is not None:
-        return _parse_extracted(binary.extract_text(data, file, max_bytes), file, binary.name, digest)
+        text = binary.extract_text(data, file, limits.max_bytes)
+        check_line_count(file, text, limits)
+        return _parse_extracted(text, file, binary.name, digest)
     text, encoding = decode_bytes(data, file)
     if not text.strip():
         raise InputError(file, "empty file (only whitespace)")
+    check_line_count(file, text, limits)
+    check_time()
     fmt = detect_format(file, text)
     return ParsedFile(SourceFile(file, fmt, encoding, digest), parse_text(text, file, fmt))
 

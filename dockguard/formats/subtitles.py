@@ -27,6 +27,13 @@ from dockguard.han import HAN
 from dockguard.model import Line, LineKind, Location
 
 SUBTITLE_FORMATS = ("srt", "ass", "ssa", "vtt")
+# runs of blank lines: pysubs2's SRT reader strips the next cue number with `\n+ *\d+ *$`, which is
+# quadratic in the length of a run of newlines (100,000 blank lines take minutes); cue text is
+# joined with spaces anyway, so two newlines say all a run of them does
+_BLANK_RUN = re.compile(r"\n(?:[ \t\r]*\n){2,}")
+# the override blocks of an ASS event and the tags in them, as pysubs2 reads them
+_OVERRIDE_BLOCK = re.compile(r"{[^}]*}")
+_OVERRIDE_TAG = re.compile(r"\\[ibusp][0-9]|\\r[a-zA-Z_0-9 ]*|\\fn[a-zA-Z_0-9 ]+")
 _HTML_TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
 _OVERRIDE = re.compile(r"\{[^{}]*\}")
 _VTT_VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+([^>]+)>")
@@ -40,6 +47,7 @@ def read_subtitles(text: str, file: str, fmt: str) -> tuple[EpisodeDraft, ...]:
     """Parse subtitle text in `fmt` (srt, ass, ssa or vtt) into one episode of one scene."""
     import pysubs2
 
+    text = _BLANK_RUN.sub("\n\n", text)
     if fmt == "vtt":
         # pysubs2 drops WebVTT voice tags; keep the speaker as a `Name: ` prefix
         text = _VTT_VOICE.sub(lambda m: f"{m.group(1).strip()}: ", text)
@@ -53,7 +61,7 @@ def read_subtitles(text: str, file: str, fmt: str) -> tuple[EpisodeDraft, ...]:
     asm = ScriptAssembler()
     cues = 0
     for event in subs:
-        if event.is_comment or getattr(event, "is_drawing", False):
+        if event.is_comment or is_drawing(event.text):
             continue
         cues += 1
         location = Location(file, start_ms=max(0, int(event.start)), end_ms=max(0, int(event.end)))
@@ -62,6 +70,22 @@ def read_subtitles(text: str, file: str, fmt: str) -> tuple[EpisodeDraft, ...]:
     if cues == 0:
         raise ParseError(file, f"no {fmt} subtitle cues found (malformed or not {fmt})")
     return asm.finish()
+
+
+def is_drawing(text: str) -> bool:
+    """An ASS vector drawing (`{\\p1}m 0 0 l 100 0`), not text: pysubs2's SSAEvent.is_drawing, in
+    linear time. pysubs2 joins every prefix of the override blocks, quadratic in time and memory: an
+    event of 20,000 `{…}` blocks took minutes and gigabytes."""
+    drawing = False
+    for block in _OVERRIDE_BLOCK.findall(text):
+        for tag in _OVERRIDE_TAG.findall(block):
+            if tag == "\\r":
+                drawing = False  # back to the line's style, which never draws
+            elif tag[1] == "p":
+                drawing = int(tag[2:]) > 0
+        if drawing:
+            return True
+    return False
 
 
 def clean_cue_text(text: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from dockguard.formats.files.budget import check_time
 from dockguard.model import Line, LineKind, Location, Scene
 
 
@@ -70,6 +71,8 @@ class ScriptAssembler:
                 self._cast.append(name)
 
     def add(self, line: Line) -> None:
+        # every reader adds its lines here: the one place a reader's time budget is checked
+        check_time()
         if line.text.strip():
             self._lines.append(line)
 

@@ -9,6 +9,7 @@ with a cap, so a member that inflates past its declared size is caught while it 
 from __future__ import annotations
 
 import io
+import lzma
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -16,10 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from dockguard.errors import InputError, ParseError, UnsupportedFormat
+from dockguard.formats.files.budget import active_limits, check_time
 from dockguard.formats.files.episodes import order_members
-from dockguard.formats.files.limits import check_size, describe_size, read_limited
+from dockguard.formats.files.limits import MAX_MEMBERS_ENV, check_size, describe_size, read_limited
 
-MAX_MEMBERS = 1000
 MAX_RATIO = 100
 # a ratio is only meaningful for members big enough to matter; tiny files compress oddly
 _RATIO_MIN_BYTES = 1024 * 1024
@@ -78,9 +79,16 @@ def zip_members(path: Path | str, data: bytes, max_bytes: int) -> Iterator[Membe
 
 def check_zip(archive: zipfile.ZipFile, path: Path | str, max_bytes: int) -> list[zipfile.ZipInfo]:
     """Refuse zip bombs and unsafe member names; return the file members."""
+    for info in archive.infolist():
+        if not info.filename:  # ZipInfo.is_dir() fails on it; no real archiver writes one
+            raise InputError(path, "zip has a member without a name: refused (damaged archive?)")
     infos = [info for info in archive.infolist() if not info.is_dir()]
-    if len(infos) > MAX_MEMBERS:
-        raise InputError(path, f"zip has {len(infos)} members, more than the {MAX_MEMBERS} allowed")
+    max_members = active_limits().max_members
+    if len(infos) > max_members:
+        raise InputError(
+            path,
+            f"zip has {len(infos)} members, more than the {max_members} allowed (set {MAX_MEMBERS_ENV} to read it)",
+        )
     total = 0
     packed = 0
     for info in infos:
@@ -120,6 +128,7 @@ def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path | st
     try:
         with archive.open(info) as handle:
             while True:
+                check_time()
                 chunk = handle.read(_CHUNK)
                 if not chunk:
                     break
@@ -129,7 +138,8 @@ def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path | st
                         path, f"zip member {info.filename!r} inflates past its declared size: refused"
                     )
                 chunks.append(chunk)
-    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
+    # lzma.LZMAError: a damaged LZMA member (zlib and bz2 errors are zlib.error and OSError)
+    except (zipfile.BadZipFile, zlib.error, lzma.LZMAError, OSError, EOFError, ValueError) as exc:
         raise ParseError(
             path, f"cannot read zip member {info.filename!r} (truncated or corrupt): {exc}"
         ) from exc

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 from dockguard.errors import InputError
@@ -67,3 +68,82 @@ def read_limited(path: Path, max_bytes: int, name: object | None = None) -> byte
     if not data:
         raise InputError(label, "empty file")
     return data
+
+
+# --------------------------------------------------------------------------- the other per-file bounds
+#
+# Every file from a stranger is read under these, so that no input can make a reader run or grow
+# without end: a clear InputError naming the file and the limit instead. Each is read once at import
+# from its environment variable (a bad value warns and keeps the default), like DOCKGUARD_MAX_BYTES.
+
+MAX_SECONDS_ENV = "DOCKGUARD_MAX_SECONDS"
+MAX_LINES_ENV = "DOCKGUARD_MAX_LINES"
+MAX_MEMBERS_ENV = "DOCKGUARD_MAX_MEMBERS"
+MAX_XML_DEPTH_ENV = "DOCKGUARD_MAX_XML_DEPTH"
+MAX_XML_ELEMENTS_ENV = "DOCKGUARD_MAX_XML_ELEMENTS"
+MAX_PAGES_ENV = "DOCKGUARD_MAX_PAGES"
+
+# a whole season in one file parses in a second or two; a minute means the input is pathological
+_FALLBACK_MAX_SECONDS = 60.0
+# lines of text in one file (a 100-episode season is ~60,000); also bounds subtitle cues
+_FALLBACK_MAX_LINES = 1_000_000
+_FALLBACK_MAX_MEMBERS = 1000
+# .fdx nests ~5 deep and .docx ~10 (tables in tables a few more); lxml itself stops at 256
+_FALLBACK_MAX_XML_DEPTH = 100
+# elements in one XML part: a long .docx has ~50 per paragraph, 200,000 paragraphs is far past any script
+_FALLBACK_MAX_XML_ELEMENTS = 10_000_000
+_FALLBACK_MAX_PAGES = 5000
+
+
+def _positive_from_env(name: str, fallback: float, kind: type[int] | type[float]) -> float:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return fallback
+    try:
+        value = kind(raw)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        warnings.warn(f"{name}={raw!r} is not a positive number; using {fallback}", stacklevel=2)
+        return fallback
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class ReadLimits:
+    """The bounds one file is read under; the defaults come from the DOCKGUARD_MAX_* variables."""
+
+    max_bytes: int = DEFAULT_MAX_BYTES
+    max_seconds: float = _FALLBACK_MAX_SECONDS
+    max_lines: int = _FALLBACK_MAX_LINES
+    max_members: int = _FALLBACK_MAX_MEMBERS
+    max_xml_depth: int = _FALLBACK_MAX_XML_DEPTH
+    max_xml_elements: int = _FALLBACK_MAX_XML_ELEMENTS
+    max_pages: int = _FALLBACK_MAX_PAGES
+
+    @classmethod
+    def from_env(cls, max_bytes: int | None = None) -> ReadLimits:
+        return cls(
+            max_bytes=DEFAULT_MAX_BYTES if max_bytes is None else max_bytes,
+            max_seconds=float(_positive_from_env(MAX_SECONDS_ENV, _FALLBACK_MAX_SECONDS, float)),
+            max_lines=int(_positive_from_env(MAX_LINES_ENV, _FALLBACK_MAX_LINES, int)),
+            max_members=int(_positive_from_env(MAX_MEMBERS_ENV, _FALLBACK_MAX_MEMBERS, int)),
+            max_xml_depth=int(_positive_from_env(MAX_XML_DEPTH_ENV, _FALLBACK_MAX_XML_DEPTH, int)),
+            max_xml_elements=int(_positive_from_env(MAX_XML_ELEMENTS_ENV, _FALLBACK_MAX_XML_ELEMENTS, int)),
+            max_pages=int(_positive_from_env(MAX_PAGES_ENV, _FALLBACK_MAX_PAGES, int)),
+        )
+
+
+# read once at import, like DEFAULT_MAX_BYTES
+DEFAULT_LIMITS: ReadLimits = ReadLimits.from_env()
+
+
+def check_line_count(name: object, text: str, limits: ReadLimits) -> None:
+    """Refuse text with more lines than the limit, before any reader walks them."""
+    lines = max(text.count("\n"), text.count("\r")) + 1  # CRLF, LF or old-Mac CR
+    if lines > limits.max_lines:
+        raise InputError(
+            name,
+            f"has {lines:,} lines, over the {limits.max_lines:,} lines limit per file "
+            f"(set {MAX_LINES_ENV} to read it)",
+        )
