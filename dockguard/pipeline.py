@@ -197,7 +197,7 @@ class Scanner:
             language=work.language,
             registered_at=work.registered_at,
             receipt_hash=view.receipts[work_id],
-            verdict=decide(evidence),
+            verdict=decide(evidence, search_lines=len(view.index)),  # per release: against the whole registry
             evidence=evidence,
         )
 

@@ -13,6 +13,8 @@ they have a K of their own.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from dockguard.model import Evidence, Rename, Verdict, VerdictLevel
 
@@ -24,7 +26,53 @@ CHANCE_LOG_K = {False: -12.0, True: -11.3}
 FLAG_SCORE = 3.0  # flag at an estimated chance rate of 1 in 1,000 comparisons or rarer
 REVIEW_SCORE = 2.0  # worth a human look: 1 in 100
 PARTIAL_COVERAGE = 0.5  # copied blocks cover less than this share of the release: a partial copy
+RUN_STEP_BONUS = 2.0
+RUN_FULL_MARGIN = 0.08
+RUN_DECAY = {False: 0.8, True: 2.0}
+RUN_LOG_K = {False: -12.5, True: -11.4}
 MIN_RENAME_SUPPORT = 3  # aligned lines a character rename needs before it makes a copy "localized"
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """The strongest unbroken run of aligned pairs: its strength and where it lies (spans [start, end))."""
+
+    strength: float
+    pairs: int
+    release: tuple[int, int]
+    original: tuple[int, int]
+
+
+NO_RUN = Run(0.0, 0, (0, 0), (0, 0))
+
+
+def strongest_run(blocks: Iterable[Sequence[tuple[int, int, float]]]) -> Run:
+    """The best local segment (Kadane, as in local sequence alignment) of any block, its anchors given
+    as (release line, original line, margin) in release order. Each anchor gains its weight (margin
+    / RUN_FULL_MARGIN, at most 1); each step from one anchor to the next gains RUN_STEP_BONUS -
+    ln(dr * do): by chance the next anchor falls within a dr x do box about in proportion to its
+    area, so consecutive lines on consecutive lines (1, 1) are worth most, and a step across a gap
+    costs the log of the gap's area."""
+    best = NO_RUN
+    for anchors in blocks:
+        current, start = 0.0, 0
+        for i, (release, original, margin) in enumerate(anchors):
+            gain = min(1.0, max(0.0, margin) / RUN_FULL_MARGIN)
+            if i:
+                dr, do = max(1, release - anchors[i - 1][0]), max(1, original - anchors[i - 1][1])
+                step = current + gain + RUN_STEP_BONUS - math.log(dr * do)
+                current, start = (step, start) if step > gain else (gain, i)
+            else:
+                current, start = gain, 0
+            if current > best.strength:
+                first = anchors[start]
+                best = Run(current, i - start + 1, (int(first[0]), int(release) + 1), (int(first[1]), int(original) + 1))
+    return best
+
+
+def run_strength(blocks: Iterable[Sequence[tuple[int, int, float]]]) -> float:
+    """The strength of the strongest unbroken run (strongest_run)."""
+    return strongest_run(blocks).strength
 
 
 def score_of(strength: float, release_lines: int, original_lines: int, same_language: bool) -> float:
@@ -36,17 +84,53 @@ def score_of(strength: float, release_lines: int, original_lines: int, same_lang
     return round(max(0.0, -log_e / math.log(10)), 2)
 
 
-def meaning_of(score: float) -> str:
+def chance_score(
+    strength: float,
+    run: float,
+    release_lines: int,
+    original_lines: int,
+    same_language: bool,
+    search_lines: int | None = None,
+) -> float:
+    """-log10 of the estimated chance rate of this much evidence: the rarer of the two chance models
+    (summed blocks, strongest unbroken run), times 2 for having looked twice. Per comparison when
+    `search_lines` is None; per release searched against a registry of `search_lines` lines
+    otherwise (the rate of the comparison times search_lines / original_lines)."""
+    n_m = math.log(max(release_lines * original_lines, 1))
+    log_e = min(
+        CHANCE_LOG_K[same_language] + n_m - strength / CHANCE_DECAY if strength > 0 else 0.0,
+        RUN_LOG_K[same_language] + n_m - run / RUN_DECAY[same_language] if run > 0 else 0.0,
+    ) + math.log(2)
+    if search_lines is not None:
+        log_e += math.log(max(search_lines, original_lines, 1) / max(original_lines, 1))
+    return round(max(0.0, -log_e / math.log(10)), 2)
+
+
+def meaning_of(score: float, per_release: bool = False) -> str:
     if score < 0.5:
         return "Nothing beyond what unrelated works commonly share."
     rate = 10.0**score
+    if per_release:
+        if rate > 1e12:
+            return "An unrelated release essentially never aligns like this with a work of this registry (estimated rate below 1 in a trillion scans)."
+        return f"An unrelated release aligns this much with some work of this registry about once in {rate:,.0f} scans (estimated)."
     if rate > 1e12:
         return "Unrelated works essentially never align like this (estimated rate below 1 in a trillion comparisons)."
     return f"Unrelated works align this much about once in {rate:,.0f} comparisons (estimated)."
 
 
-def decide(e: Evidence) -> Verdict:
-    score = score_of(e.strength, e.release_lines, e.original_lines, e.same_language)
+def blocks_of(e: Evidence) -> list[list[tuple[int, int, float]]]:
+    """The aligned pairs of each block as (release line, original line, margin), in release order."""
+    blocks: dict[int, list[tuple[int, int, float]]] = {}
+    for p in e.pairs:
+        blocks.setdefault(p.block, []).append((p.release.index, p.original.index, p.margin))
+    return [sorted(b) for _, b in sorted(blocks.items())]
+
+
+def decide(e: Evidence, search_lines: int | None = None) -> Verdict:
+    """The verdict of the evidence; `search_lines` (the registry's lines) makes the score per release."""
+    run = strongest_run(blocks_of(e))
+    score = chance_score(e.strength, run.strength, e.release_lines, e.original_lines, e.same_language, search_lines)
     renamed = [r for r in e.renames if r.renamed]
     # Localisation renames the characters; a place name alone may just be translated (西湖 → West Lake).
     localized = any(r.kind == "character" and r.support >= MIN_RENAME_SUPPORT for r in renamed)
@@ -62,10 +146,10 @@ def decide(e: Evidence) -> Verdict:
         level = VerdictLevel.LOCALIZED_COPY
     else:
         level = VerdictLevel.TRANSLATED_COPY
-    return Verdict(level, score, meaning_of(score), tuple(_reasons(e, level, renamed)))
+    return Verdict(level, score, meaning_of(score, search_lines is not None), tuple(_reasons(e, level, renamed, run)))
 
 
-def _reasons(e: Evidence, level: VerdictLevel, renamed: list[Rename]) -> list[str]:
+def _reasons(e: Evidence, level: VerdictLevel, renamed: list[Rename], run: Run) -> list[str]:
     if not e.aligned_lines:
         return ["no passage of the release aligns with this work"]
     out = [
@@ -74,6 +158,11 @@ def _reasons(e: Evidence, level: VerdictLevel, renamed: list[Rename]) -> list[st
     ]
     if level is VerdictLevel.CLEAR:
         return out[:1] + ["too little, too scattered: unrelated works share this much"]
+    if level in (VerdictLevel.PARTIAL_COPY, VerdictLevel.REVIEW) and run.pairs >= 3:
+        out.append(
+            f"the strongest unbroken run: {run.pairs} pairs in order, release lines {run.release[0] + 1}-{run.release[1]} "
+            f"on original lines {run.original[0] + 1}-{run.original[1]}"
+        )
     if level is VerdictLevel.PARTIAL_COPY:
         out.append("the copied passages are a minority of the release: the rest is other material")
     if not e.same_language:
