@@ -1,13 +1,25 @@
 """Evidence → verdict level, score and the reasons in words.
 
-The score is evidence on a log scale: score s means that an unrelated work of these lengths,
-compared line by line with this release, reaches this much aligned evidence at an estimated rate of
-10^-s. The rate is an E-value, as for local sequence alignment (Karlin-Altschul): chance alignments
-of an m-line original and an n-line release reach strength x about K·m·n·exp(-x / CHANCE_DECAY)
-times. K and the decay were fitted on the unrelated pairs of the dev benchmark (its retrieved-but-wrong
-candidates, other episodes of the same show among them; docs/QUALITY.md), whose tail follows this
-form closely. Same-language pairs share words and set phrases, so their chance blocks run stronger:
-they have a K of their own.
+The score is evidence on a log scale: score s means that unrelated material reaches this much
+aligned evidence at an estimated rate of 10^-s. The rate is an E-value, as for local sequence
+alignment (Karlin-Altschul): chance alignments of an m-line original and an n-line release reach a
+statistic x about K·m·n·exp(-x / decay) times. Two statistics are read, each with its own K and
+decay, and the rarer counts (times 2, for having looked twice):
+
+- the summed strength of all blocks (whole-work copies, reordered scenes): K and decay fitted on the
+  unrelated pairs of the dev benchmark that retrieval verified (other episodes of the same show
+  among them), same-language pairs with a K of their own (shared words and set phrases);
+- the strongest unbroken run (`strongest_run`, issue 12): a scene lifted into other material is a
+  run of consecutive release lines on consecutive original lines, which chance almost never forms,
+  however little the run adds to the summed strength of a long release. Fitted on every query of
+  the lifted-block benchmark against every registered work it does not copy (cross-language) and
+  every registered work against every other (same-language): benchmarks/calibration.py.
+
+Scanned against a registry, the rate is per release: the chance that an unrelated release aligns
+this much with *some* registered work, i.e. the comparison's rate times (registered lines / the
+original's lines), as a database search's E-value counts the whole database. Compared with one
+work (`dockguard compare`), it is per comparison. How the constants were fitted and checked:
+docs/QUALITY.md.
 """
 
 from __future__ import annotations
@@ -26,10 +38,18 @@ CHANCE_LOG_K = {False: -12.0, True: -11.3}
 FLAG_SCORE = 3.0  # flag at an estimated chance rate of 1 in 1,000 comparisons or rarer
 REVIEW_SCORE = 2.0  # worth a human look: 1 in 100
 PARTIAL_COVERAGE = 0.5  # copied blocks cover less than this share of the release: a partial copy
+# The unbroken run (issue 12). A step (dr, do) between anchors scores RUN_STEP_BONUS - ln(dr * do):
+# positive for steps within a box of area e^2 ≈ 7 (1-2 lines in one script, 1-3 in the other: a
+# transcript's stage directions and a subtitle's split lines), negative beyond, so runs end at gaps.
 RUN_STEP_BONUS = 2.0
-RUN_FULL_MARGIN = 0.08
-RUN_DECAY = {False: 0.8, True: 2.0}
-RUN_LOG_K = {False: -12.5, True: -11.4}
+RUN_FULL_MARGIN = 0.08  # an anchor's weight: margin / this, at most 1 (as AlignSettings.full_margin)
+# Decay and ln K of the run per language pairing (docs/QUALITY.md, benchmarks/calibration.py --fit).
+# Cross-language: 10,255 nulls (the lifted cases and controls against 100 registered works), max run
+# 4.9; maximum likelihood on the tail gave a decay of 1.04 and ln K -13.5; we use 1.1 and -13.0, both
+# towards caution. Same-language: 9,900 nulls (registered works against each other), fit 1.6 and
+# -11.8 (-10.9 to -12.2 at decay 2, by tail size); we use 2.0 and -11.4.
+RUN_DECAY = {False: 1.1, True: 2.0}
+RUN_LOG_K = {False: -13.0, True: -11.4}
 MIN_RENAME_SUPPORT = 3  # aligned lines a character rename needs before it makes a copy "localized"
 
 
