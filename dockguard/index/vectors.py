@@ -85,7 +85,7 @@ class LineVectorIndex:
         top: int = 10,
         window: int = 3,
         stride: float = 1.0,
-        local_top: int = 5,
+        local_top: int = 0,
         scene: int = 40,
     ) -> list[Candidate]:
         """Works ranked by chained neighbour hits: a release line's neighbour in a work counts only
@@ -98,8 +98,9 @@ class LineVectorIndex:
         The `top` works by total votes come first; then up to `local_top` more, ranked by their
         densest stretch of `scene` release lines: a scene lifted into other material gathers its
         votes in one place, while works that merely resemble the release (other episodes of the same
-        show) gather theirs a few at a time all over it, and over a long release their totals can
-        outweigh a short lifted block (issue 12)."""
+        show) gather theirs a few at a time all over it. Off by default: on the lifted-scene cases
+        (issue 12, docs/QUALITY.md) total votes already proposed 49 of 50 originals and this route
+        added none; `benchmarks/quality.py --vote-local-top N` measures it on a larger registry."""
         full, full_ids = self.search(queries, max(k, 20))  # the neighbourhood: 20 nearest lines
         if full.size == 0:
             return []
