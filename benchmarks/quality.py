@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
+from functools import partialmethod
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
@@ -41,12 +42,14 @@ from dockguard.fingerprint.minhash import minhash_of  # noqa: E402
 from dockguard.fingerprint.shingles import shingle_lines  # noqa: E402
 from dockguard.formats import read_script  # noqa: E402
 from dockguard.index.registry_index import canonical_lines  # noqa: E402
+from dockguard.index.vectors import LineVectorIndex  # noqa: E402
 from dockguard.manifest import read_manifest  # noqa: E402
 from dockguard.model import FlatScript  # noqa: E402
 from dockguard.pipeline import Scanner, read_works, register  # noqa: E402
 from dockguard.registry import Registry  # noqa: E402
 
 Row = dict[str, Any]
+_shipped_vote = LineVectorIndex.vote
 
 
 def read_tsv(path: Path) -> list[dict[str, str]]:
@@ -60,8 +63,8 @@ def write_jsonl(path: Path, rows: list[Row]) -> None:
             f.write(json.dumps(r, ensure_ascii=False) + "\n")
 
 
-def load_score_module(case_dir: Path) -> Any:
-    path = case_dir.parent / "score.py"
+def load_score_module(case_dir: Path, path: Path | None = None) -> Any:
+    path = path or case_dir.parent / "score.py"
     spec = importlib.util.spec_from_file_location("case_score", path)
     if spec is None or spec.loader is None:
         sys.exit(f"{path}: cannot load the scorer")
@@ -88,6 +91,8 @@ def scan_shard(a: argparse.Namespace, db_url: str, queries: list[dict[str, str]]
     """Scan some queries with the shipped pipeline, and with the two baselines on the same vectors."""
     settings = EngineSettings()
     embedder = make_embedder(a)
+    if a.vote_local_top is not None:  # a measurement of the retrieval route (issue 12), not a setting
+        LineVectorIndex.vote = partialmethod(_shipped_vote, local_top=a.vote_local_top)  # type: ignore[method-assign]
     out: dict[str, list[Row]] = {"ours": [], "minhash": [], "mean": [], "features": []}
     with Registry.open(db_url) as registry:
         scanner = Scanner(registry, embedder, settings)
@@ -126,6 +131,24 @@ def scan_shard(a: argparse.Namespace, db_url: str, queries: list[dict[str, str]]
     return out
 
 
+def verdict_table(queries: list[dict[str, str]], results: list[Row]) -> list[str]:
+    """Per kind: the verdict of the best match, and whether it names the expected work."""
+    kinds = {q["query_id"]: (q["kind"], q["expected_work_id"]) for q in queries}
+    counts: dict[str, dict[str, int]] = {}
+    for r in results:
+        kind, expected = kinds[r["query_id"]]
+        best = r["ranked"][0] if r["ranked"] else {"work_id": "", "verdict": "clear"}
+        key = best["verdict"] if best["verdict"] == "clear" or not expected else (
+            best["verdict"] + (" (right work)" if best["work_id"] == expected else " (wrong work)"))
+        counts.setdefault(kind, {})
+        counts[kind][key] = counts[kind].get(key, 0) + 1
+    out = ["### Verdict of the best match, per kind", "", "| kind | queries | verdicts |", "|---|---|---|"]
+    for kind in sorted(counts, key=lambda k: (k.startswith("neg"), k)):
+        c = counts[kind]
+        out.append(f"| {kind} | {sum(c.values())} | " + ", ".join(f"{v} {k}" for k, v in sorted(c.items(), key=lambda x: -x[1])) + " |")
+    return out + [""]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("case_dir", type=Path)
@@ -135,10 +158,13 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=1, help="processes scanning queries in parallel")
     ap.add_argument("--model", default=None, help="model name or folder [default: the built-in e5]")
     ap.add_argument("--device", default=None, help="cpu, cuda ... [default: CUDA when present]")
+    ap.add_argument("--scorer", type=Path, default=None, help="the case set's score.py [default: CASE_DIR/../score.py]")
+    ap.add_argument("--vote-local-top", type=int, default=None,
+                    help="works proposed by their densest stretch of votes (LineVectorIndex.vote's local_top) [default: as shipped]")
     a = ap.parse_args()
     a.cache = Path(a.cache) if a.cache else None
     a.out.mkdir(parents=True, exist_ok=True)
-    scorer = load_score_module(a.case_dir)
+    scorer = load_score_module(a.case_dir, a.scorer)
 
     t0 = time.perf_counter()
     embedder = make_embedder(a)
@@ -179,6 +205,7 @@ def main() -> None:
         write_jsonl(a.out / filename, rows)
         table, groups, overall, bars, n_res, n_q = scorer.score(str(a.case_dir), str(a.out / filename))
         report += [scorer.render(table, groups, overall, bars, n_res, n_q, name), ""]
+    report += verdict_table(queries, merged["ours"])
     text = "\n".join(report)
     (a.out / "quality.md").write_text(text, encoding="utf-8")
     print(text)

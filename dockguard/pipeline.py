@@ -190,7 +190,7 @@ class Scanner:
             language=work.language,
             registered_at=work.registered_at,
             receipt_hash=index.receipt_hash(work_id),
-            verdict=decide(evidence),
+            verdict=decide(evidence, search_lines=len(index)),  # per release: against the whole registry
             evidence=evidence,
         )
 

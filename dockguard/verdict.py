@@ -1,18 +1,32 @@
 """Evidence → verdict level, score and the reasons in words.
 
-The score is evidence on a log scale: score s means that an unrelated work of these lengths,
-compared line by line with this release, reaches this much aligned evidence at an estimated rate of
-10^-s. The rate is an E-value, as for local sequence alignment (Karlin-Altschul): chance alignments
-of an m-line original and an n-line release reach strength x about K·m·n·exp(-x / CHANCE_DECAY)
-times. K and the decay were fitted on the unrelated pairs of the dev benchmark (its retrieved-but-wrong
-candidates, other episodes of the same show among them; docs/QUALITY.md), whose tail follows this
-form closely. Same-language pairs share words and set phrases, so their chance blocks run stronger:
-they have a K of their own.
+The score is evidence on a log scale: score s means that unrelated material reaches this much
+aligned evidence at an estimated rate of 10^-s. The rate is an E-value, as for local sequence
+alignment (Karlin-Altschul): chance alignments of an m-line original and an n-line release reach a
+statistic x about K·m·n·exp(-x / decay) times. Two statistics are read, each with its own K and
+decay, and the rarer counts (times 2, for having looked twice):
+
+- the summed strength of all blocks (whole-work copies, reordered scenes): K and decay fitted on the
+  unrelated pairs of the dev benchmark that retrieval verified (other episodes of the same show
+  among them), same-language pairs with a K of their own (shared words and set phrases);
+- the strongest unbroken run (`strongest_run`, issue 12): a scene lifted into other material is a
+  run of consecutive release lines on consecutive original lines, which chance almost never forms,
+  however little the run adds to the summed strength of a long release. Fitted on every query of
+  the lifted-block benchmark against every registered work it does not copy (cross-language) and
+  every registered work against every other (same-language): benchmarks/calibration.py.
+
+Scanned against a registry, the rate is per release: the chance that an unrelated release aligns
+this much with *some* registered work, i.e. the comparison's rate times (registered lines / the
+original's lines), as a database search's E-value counts the whole database. Compared with one
+work (`dockguard compare`), it is per comparison. How the constants were fitted and checked:
+docs/QUALITY.md.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from dockguard.model import Evidence, Rename, Verdict, VerdictLevel
 
@@ -24,7 +38,61 @@ CHANCE_LOG_K = {False: -12.0, True: -11.3}
 FLAG_SCORE = 3.0  # flag at an estimated chance rate of 1 in 1,000 comparisons or rarer
 REVIEW_SCORE = 2.0  # worth a human look: 1 in 100
 PARTIAL_COVERAGE = 0.5  # copied blocks cover less than this share of the release: a partial copy
+# The unbroken run (issue 12). A step (dr, do) between anchors scores RUN_STEP_BONUS - ln(dr * do):
+# positive for steps within a box of area e^2 ≈ 7 (1-2 lines in one script, 1-3 in the other: a
+# transcript's stage directions and a subtitle's split lines), negative beyond, so runs end at gaps.
+RUN_STEP_BONUS = 2.0
+RUN_FULL_MARGIN = 0.08  # an anchor's weight: margin / this, at most 1 (as AlignSettings.full_margin)
+# Decay and ln K of the run per language pairing (docs/QUALITY.md, benchmarks/calibration.py --fit).
+# Cross-language: 10,255 nulls (the lifted cases and controls against 100 registered works), max run
+# 4.9; maximum likelihood on the tail gave a decay of 1.04 and ln K -13.5; we use 1.1 and -13.0, both
+# towards caution. Same-language: 9,900 nulls (registered works against each other), fit 1.6 and
+# -11.8 (-10.9 to -12.2 at decay 2, by tail size); we use 2.0 and -11.4.
+RUN_DECAY = {False: 1.1, True: 2.0}
+RUN_LOG_K = {False: -13.0, True: -11.4}
 MIN_RENAME_SUPPORT = 3  # aligned lines a character rename needs before it makes a copy "localized"
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """The strongest unbroken run of aligned pairs: its strength and where it lies (spans [start, end))."""
+
+    strength: float
+    pairs: int
+    release: tuple[int, int]
+    original: tuple[int, int]
+
+
+NO_RUN = Run(0.0, 0, (0, 0), (0, 0))
+
+
+def strongest_run(blocks: Iterable[Sequence[tuple[int, int, float]]]) -> Run:
+    """The best local segment (Kadane, as in local sequence alignment) of any block, its anchors given
+    as (release line, original line, margin) in release order. Each anchor gains its weight (margin
+    / RUN_FULL_MARGIN, at most 1); each step from one anchor to the next gains RUN_STEP_BONUS -
+    ln(dr * do): by chance the next anchor falls within a dr x do box about in proportion to its
+    area, so consecutive lines on consecutive lines (1, 1) are worth most, and a step across a gap
+    costs the log of the gap's area."""
+    best = NO_RUN
+    for anchors in blocks:
+        current, start = 0.0, 0
+        for i, (release, original, margin) in enumerate(anchors):
+            gain = min(1.0, max(0.0, margin) / RUN_FULL_MARGIN)
+            if i:
+                dr, do = max(1, release - anchors[i - 1][0]), max(1, original - anchors[i - 1][1])
+                step = current + gain + RUN_STEP_BONUS - math.log(dr * do)
+                current, start = (step, start) if step > gain else (gain, i)
+            else:
+                current, start = gain, 0
+            if current > best.strength:
+                first = anchors[start]
+                best = Run(current, i - start + 1, (int(first[0]), int(release) + 1), (int(first[1]), int(original) + 1))
+    return best
+
+
+def run_strength(blocks: Iterable[Sequence[tuple[int, int, float]]]) -> float:
+    """The strength of the strongest unbroken run (strongest_run)."""
+    return strongest_run(blocks).strength
 
 
 def score_of(strength: float, release_lines: int, original_lines: int, same_language: bool) -> float:
@@ -36,17 +104,53 @@ def score_of(strength: float, release_lines: int, original_lines: int, same_lang
     return round(max(0.0, -log_e / math.log(10)), 2)
 
 
-def meaning_of(score: float) -> str:
+def chance_score(
+    strength: float,
+    run: float,
+    release_lines: int,
+    original_lines: int,
+    same_language: bool,
+    search_lines: int | None = None,
+) -> float:
+    """-log10 of the estimated chance rate of this much evidence: the rarer of the two chance models
+    (summed blocks, strongest unbroken run), times 2 for having looked twice. Per comparison when
+    `search_lines` is None; per release searched against a registry of `search_lines` lines
+    otherwise (the rate of the comparison times search_lines / original_lines)."""
+    n_m = math.log(max(release_lines * original_lines, 1))
+    log_e = min(
+        CHANCE_LOG_K[same_language] + n_m - strength / CHANCE_DECAY if strength > 0 else 0.0,
+        RUN_LOG_K[same_language] + n_m - run / RUN_DECAY[same_language] if run > 0 else 0.0,
+    ) + math.log(2)
+    if search_lines is not None:
+        log_e += math.log(max(search_lines, original_lines, 1) / max(original_lines, 1))
+    return round(max(0.0, -log_e / math.log(10)), 2)
+
+
+def meaning_of(score: float, per_release: bool = False) -> str:
     if score < 0.5:
         return "Nothing beyond what unrelated works commonly share."
     rate = 10.0**score
+    if per_release:
+        if rate > 1e12:
+            return "An unrelated release essentially never aligns like this with a work of this registry (estimated rate below 1 in a trillion scans)."
+        return f"An unrelated release aligns this much with some work of this registry about once in {rate:,.0f} scans (estimated)."
     if rate > 1e12:
         return "Unrelated works essentially never align like this (estimated rate below 1 in a trillion comparisons)."
     return f"Unrelated works align this much about once in {rate:,.0f} comparisons (estimated)."
 
 
-def decide(e: Evidence) -> Verdict:
-    score = score_of(e.strength, e.release_lines, e.original_lines, e.same_language)
+def blocks_of(e: Evidence) -> list[list[tuple[int, int, float]]]:
+    """The aligned pairs of each block as (release line, original line, margin), in release order."""
+    blocks: dict[int, list[tuple[int, int, float]]] = {}
+    for p in e.pairs:
+        blocks.setdefault(p.block, []).append((p.release.index, p.original.index, p.margin))
+    return [sorted(b) for _, b in sorted(blocks.items())]
+
+
+def decide(e: Evidence, search_lines: int | None = None) -> Verdict:
+    """The verdict of the evidence; `search_lines` (the registry's lines) makes the score per release."""
+    run = strongest_run(blocks_of(e))
+    score = chance_score(e.strength, run.strength, e.release_lines, e.original_lines, e.same_language, search_lines)
     renamed = [r for r in e.renames if r.renamed]
     # Localisation renames the characters; a place name alone may just be translated (西湖 → West Lake).
     localized = any(r.kind == "character" and r.support >= MIN_RENAME_SUPPORT for r in renamed)
@@ -62,10 +166,10 @@ def decide(e: Evidence) -> Verdict:
         level = VerdictLevel.LOCALIZED_COPY
     else:
         level = VerdictLevel.TRANSLATED_COPY
-    return Verdict(level, score, meaning_of(score), tuple(_reasons(e, level, renamed)))
+    return Verdict(level, score, meaning_of(score, search_lines is not None), tuple(_reasons(e, level, renamed, run)))
 
 
-def _reasons(e: Evidence, level: VerdictLevel, renamed: list[Rename]) -> list[str]:
+def _reasons(e: Evidence, level: VerdictLevel, renamed: list[Rename], run: Run) -> list[str]:
     if not e.aligned_lines:
         return ["no passage of the release aligns with this work"]
     out = [
@@ -74,6 +178,11 @@ def _reasons(e: Evidence, level: VerdictLevel, renamed: list[Rename]) -> list[st
     ]
     if level is VerdictLevel.CLEAR:
         return out[:1] + ["too little, too scattered: unrelated works share this much"]
+    if level in (VerdictLevel.PARTIAL_COPY, VerdictLevel.REVIEW) and run.pairs >= 3:
+        out.append(
+            f"the strongest unbroken run: {run.pairs} pairs in order, release lines {run.release[0] + 1}-{run.release[1]} "
+            f"on original lines {run.original[0] + 1}-{run.original[1]}"
+        )
     if level is VerdictLevel.PARTIAL_COPY:
         out.append("the copied passages are a minority of the release: the rest is other material")
     if not e.same_language:

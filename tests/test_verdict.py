@@ -1,7 +1,7 @@
 import pytest
 
-from dockguard.model import BlockSpan, Evidence, Rename, VerdictLevel
-from dockguard.verdict import FLAG_SCORE, REVIEW_SCORE, decide, score_of
+from dockguard.model import AlignedPair, BlockSpan, Evidence, LineRef, Rename, VerdictLevel
+from dockguard.verdict import FLAG_SCORE, REVIEW_SCORE, blocks_of, decide, run_strength, score_of
 
 
 def evidence(strength=40.0, coverage_release=0.9, same_language=False, renames=(), order_kept=True):
@@ -63,3 +63,56 @@ def test_severity_order_for_fail_on():
     assert VerdictLevel.LOCALIZED_COPY.reaches(VerdictLevel.PARTIAL_COPY)
     assert VerdictLevel.COPY.reaches(VerdictLevel.LOCALIZED_COPY)
     assert not VerdictLevel.REVIEW.reaches(VerdictLevel.PARTIAL_COPY)
+
+
+def _ref(i):
+    return LineRef(index=i, episode=1, scene=1, scene_heading="", where=f"x:{i}", speaker=None, text="…")
+
+
+def pairs_evidence(points, margin=0.06, release_lines=1000, original_lines=600, strength=None):
+    """Evidence whose aligned pairs sit at `points` (release line, original line), one block each
+    list; `strength` defaults to what the current chain scoring gives such anchors (weight each)."""
+    pairs = tuple(
+        AlignedPair(_ref(o), _ref(r), 0.85, margin, b) for b, block in enumerate(points) for r, o in block
+    )
+    spans = tuple(BlockSpan((b[0][1], b[-1][1] + 1), (b[0][0], b[-1][0] + 1), len(b)) for b in points)
+    weight = min(1.0, margin / 0.08)
+    if strength is None:
+        strength = sum(len(b) * weight - 0.04 * sum(max(q[0] - p[0], q[1] - p[1]) - 1 for p, q in zip(b, b[1:], strict=False)) for b in points)
+    covered = sum(b[-1][0] + 1 - b[0][0] for b in points)
+    return Evidence(
+        original_lines=original_lines, release_lines=release_lines, same_language=False, aligned_lines=len(pairs),
+        coverage_original=0.05, coverage_release=covered / release_lines, longest_run=max(len(b) for b in points),
+        order_kept=True, strength=round(strength, 3), exact_share=0.0, blocks=spans, pairs=pairs, renames=(), scene_map=(),
+    )
+
+
+def test_an_unbroken_run_is_rarer_than_as_many_scattered_pairs():
+    # 18 translated lines in one unbroken run, in order, against 18 pairs chained across gaps of
+    # 5-6 lines: the same summed strength, very different chance rates (issue 12)
+    run = pairs_evidence([[(400 + i, 200 + i) for i in range(18)]], strength=10.0)
+    scattered = pairs_evidence([[(400 + 6 * i, 200 + 5 * i) for i in range(18)]], strength=10.0)
+    assert run_strength(blocks_of(run)) > 3 * run_strength(blocks_of(scattered))
+    assert decide(run).score > decide(scattered).score + 3
+    assert decide(run).level is VerdictLevel.PARTIAL_COPY
+
+
+def test_a_wide_gap_ends_a_run():
+    # two chance-like pairs, then 20 lines skipped in both scripts, then ten lines in a row: only the ten count
+    one = pairs_evidence([[(0, 0), (1, 1)] + [(22 + i, 22 + i) for i in range(10)]])
+    alone = pairs_evidence([[(22 + i, 22 + i) for i in range(10)]])
+    assert run_strength(blocks_of(one)) == pytest.approx(run_strength(blocks_of(alone)))
+
+
+def test_chance_shaped_blocks_stay_below_review():
+    # what unrelated works of these lengths form: a few short blocks, steps of a few lines each way
+    chance = pairs_evidence([[(100, 40), (103, 44), (107, 46)], [(500, 300), (502, 305), (506, 307), (509, 312)]], margin=0.03)
+    assert decide(chance).score < REVIEW_SCORE
+
+
+def test_a_release_searched_against_a_registry_scores_per_release():
+    e = pairs_evidence([[(400 + i, 200 + i) for i in range(18)]], strength=10.0)
+    per_comparison = decide(e).score
+    assert decide(e, search_lines=600).score == per_comparison
+    # ten times the registry: the same evidence is ten times less rare per release
+    assert decide(e, search_lines=6_000).score == pytest.approx(per_comparison - 1, abs=0.02)
