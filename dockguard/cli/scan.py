@@ -148,6 +148,7 @@ def scan(
                         catalogue = scan_catalogue(registry, releases, embedder=EmbedderSpec(model, device, backend),
                                                    workers=workers, on_result=done)
                         results, failed = list(catalogue.results), list(catalogue.failed)  # in the order given
+                        empty = ScanDocument.build([], registry=empty.registry, model=catalogue.model_id, fail_on=level)
                     else:
                         scanner = Scanner(registry, embedder)
                         for path in releases:

@@ -62,6 +62,7 @@ class CatalogueScan:
     results: tuple[ScanResult, ...]  # in the order of the paths given
     failed: tuple[FailedFile, ...]
     workers: Workers
+    model_id: str  # of the workers' embedder (on a GPU cluster, not necessarily the driver's default)
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,4 +250,4 @@ def scan_catalogue(
         if on_result:
             on_result(result)
     failed.sort(key=lambda f: f.path)
-    return CatalogueScan(tuple(results[i] for i in sorted(results)), tuple(failed), layout)
+    return CatalogueScan(tuple(results[i] for i in sorted(results)), tuple(failed), layout, replay.model_id)
