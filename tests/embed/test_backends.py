@@ -36,8 +36,8 @@ def _no_backend_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_backend_comes_from_argument_then_environment_then_device(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert resolve_backend() == "torch"
-    assert resolve_backend(device="cpu") == "torch"
+    assert resolve_backend() == "onnx"
+    assert resolve_backend(device="cpu") == "onnx"
     assert resolve_backend(device="cuda") == "torch-fp16"
     assert resolve_backend(device="cuda:1") == "torch-fp16"
     monkeypatch.setattr(embed_loader, "_cuda_present", lambda: True)

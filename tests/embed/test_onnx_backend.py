@@ -29,9 +29,9 @@ def int8_embedder(e5_cache_dir: Path) -> Embedder:
     return load_embedder(cache_dir=e5_cache_dir, device="cpu", backend="onnx-int8")
 
 
-def test_the_cpu_default_stays_torch_until_onnx_has_its_dev_figures(real_embedder: Embedder) -> None:
-    assert not isinstance(real_embedder, OnnxEmbedder)
-    assert real_embedder.model_id == TORCH and real_embedder.dim == 384
+def test_the_cpu_default_is_onnx(real_embedder: Embedder) -> None:
+    assert isinstance(real_embedder, OnnxEmbedder)
+    assert real_embedder.model_id == TORCH + "+onnx" and real_embedder.dim == 384
 
 
 def test_onnx_folders_are_built_beside_the_torch_folder_and_reused(e5_cache_dir: Path, e5_model_dir: Path) -> None:
