@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from dockguard.embed.loader import BACKENDS
 from dockguard.model import VerdictLevel
 
 # The exit codes, as the README documents them. A crash must never read as a finding, nor as a pass.
@@ -31,6 +32,26 @@ model_option = click.option(
 device_option = click.option(
     "--device", envvar="DOCKGUARD_DEVICE", default=None, help="Torch device: cpu, cuda, cuda:1 ... [default: CUDA when present]."
 )
+backend_option = click.option(
+    "--backend", envvar="DOCKGUARD_BACKEND", default=None,
+    type=click.Choice(BACKENDS),
+    help="How the default model runs: onnx (ONNX Runtime, the CPU default), onnx-int8, torch, torch-fp16 "
+    "(the default with --device cuda) [env DOCKGUARD_BACKEND]. Vectors of backends not measured to agree are never compared.",
+)
+ray_options = (
+    click.option("--ray", "use_ray", is_flag=True,
+                 help="Parse and embed on Ray: the cluster at $RAY_ADDRESS, else a local Ray (pip install 'dockguard[ray]'); a file that fails fails only itself."),
+    click.option("--workers", type=click.IntRange(min=1), default=None,
+                 help="With --ray: embedding workers [default: one per CPU, or one per GPU]."),
+)
+
+
+def with_ray_options(command: Any) -> Any:
+    for option in reversed(ray_options):
+        command = option(command)
+    return command
+
+
 fail_on_option = click.option(
     "--fail-on", type=click.Choice(LEVELS), default=VerdictLevel.PARTIAL_COPY.value, show_default=True,
     help="Exit 1 when any release reaches this level (also what `flagged` means).",

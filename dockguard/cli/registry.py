@@ -5,10 +5,14 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import click
 
 from dockguard.cli.common import (
+    EXIT_INTERNAL,
+    EXIT_USAGE,
+    backend_option,
     console,
     db_option,
     device_option,
@@ -17,6 +21,7 @@ from dockguard.cli.common import (
     model_option,
     open_registry,
     progress,
+    with_ray_options,
 )
 
 
@@ -32,6 +37,8 @@ from dockguard.cli.common import (
 @db_option
 @model_option
 @device_option
+@backend_option
+@with_ray_options
 @format_option("text", "json")
 def register(
     paths: Sequence[Path],
@@ -45,9 +52,16 @@ def register(
     db: str | None,
     model: str | None,
     device: str | None,
+    backend: str | None,
+    use_ray: bool,
+    workers: int | None,
     fmt: str,
 ) -> None:
     """Register original works: all in one transaction, all or nothing.
+
+    With --ray, Ray workers parse and embed, and the works are written in batches (each one
+    transaction); works registered already are skipped, and a file that cannot be read fails only
+    itself: the rest is registered, the failures listed at the end, exit 2.
 
     Each PATH is one work: a file, a folder of episode files, or a zip of them.
 
@@ -55,6 +69,7 @@ def register(
     Examples:
       dockguard register scripts/霸总归来/ --title 霸总归来 --owner 星河影业 --meta genre=都市
       dockguard register --manifest corpus/registry.tsv
+      RAY_ADDRESS=ray://head:10001 dockguard register --manifest catalogue.tsv --ray
     """
     from dockguard.embed import load_embedder
     from dockguard.manifest import ManifestEntry, read_manifest
@@ -74,25 +89,40 @@ def register(
     entries = read_manifest(manifest) if manifest else []
     entries += [ManifestEntry(p, work_id, title, lang, None, (), 0) for p in paths]
 
-    with progress(len(entries), "parsing", fmt == "text") as advance:
-        works = read_works(entries, owner=owner, meta=extra, progress=advance)
-    with open_registry(db) as registry:
-        embedder = load_embedder(model, device)
-        total = sum(len(w.script.lines) for w in works)
-        with progress(total, "embedding lines", fmt == "text") as advance:
-            batch = register_works(registry, works, embedder, progress=advance, skip_existing=skip_existing)
+    failed: list[Any] = []
+    if use_ray:  # --- Ray: the library does it all (dockguard.distributed)
+        from dockguard.distributed import EmbedderSpec, register_catalogue
+        from dockguard.registry import Batch
+
+        with open_registry(db) as registry, progress(len(entries), "registering", fmt == "text") as advance:
+            done = register_catalogue(registry, entries, owner=owner, meta=extra, embedder=EmbedderSpec(model, device, backend),
+                                      workers=workers, progress=advance)
+        works, batch, failed = list(done.works), Batch(done.receipts, done.skipped), list(done.failed)
+    else:
+        with progress(len(entries), "parsing", fmt == "text") as advance:
+            works = read_works(entries, owner=owner, meta=extra, progress=advance)
+        with open_registry(db) as registry:
+            embedder = load_embedder(model, device, backend=backend)
+            total = sum(len(w.script.lines) for w in works)
+            with progress(total, "embedding lines", fmt == "text") as advance:
+                batch = register_works(registry, works, embedder, progress=advance, skip_existing=skip_existing)
     from dockguard.report.registry_json import batch_json
 
     answer = batch_json(batch, works)
     rows, skipped = answer["registered"], answer["skipped"]
+    failures = [{"path": f.path, "kind": f.kind, "message": f.message} for f in failed]
     if fmt == "json":
-        emit_json(answer)
-        return
-    for row in rows:
-        click.echo(f"registered {row['work_id']}  {row['title']}  ({row['language']}, {row['lines']} lines)  receipt {row['receipt'][:16]}")
-    for s in skipped:
-        click.echo(f"skipped {s['work_id']} ({s['title']}): {s['reason']}")
-    click.echo(f"{len(rows)} work(s) registered, {len(skipped)} skipped.")
+        emit_json({**answer, **({"failed": failures} if use_ray else {})})
+    else:
+        for row in rows:
+            click.echo(f"registered {row['work_id']}  {row['title']}  ({row['language']}, {row['lines']} lines)  receipt {row['receipt'][:16]}")
+        for s in skipped:
+            click.echo(f"skipped {s['work_id']} ({s['title']}): {s['reason']}")
+        click.echo(f"{len(rows)} work(s) registered, {len(skipped)} skipped" + (f", {len(failures)} failed." if failures else "."))
+    for f in failures:
+        click.echo(f"error: {f['message']}" if f["kind"] == "input" else f"internal error: {f['path']}: {f['message']}", err=True)
+    if failures:
+        sys.exit(EXIT_INTERNAL if any(f["kind"] == "internal" for f in failures) else EXIT_USAGE)
 
 
 @click.group()

@@ -11,7 +11,10 @@ import click
 
 from dockguard.cli.common import (
     EXIT_FLAGGED,
+    EXIT_INTERNAL,
     EXIT_OK,
+    EXIT_USAGE,
+    backend_option,
     console,
     db_option,
     device_option,
@@ -20,6 +23,7 @@ from dockguard.cli.common import (
     model_option,
     open_registry,
     progress,
+    with_ray_options,
 )
 from dockguard.cli.output import PendingFile
 from dockguard.model import VerdictLevel
@@ -81,6 +85,8 @@ class _Outputs:
 @db_option
 @model_option
 @device_option
+@backend_option
+@with_ray_options
 def scan(
     paths: Sequence[Path],
     top: int,
@@ -92,17 +98,23 @@ def scan(
     db: str | None,
     model: str | None,
     device: str | None,
+    backend: str | None,
+    use_ray: bool,
+    workers: int | None,
 ) -> None:
     """Scan releases (scripts or subtitles, any language) against the registry.
 
     Each PATH is a release: a file, a folder of episode files or a zip; a folder of releases is
     scanned release by release. Exit 1 when a release reaches --fail-on (the CI check). Files
     named by -o, --report and --pdf are replaced only when the whole scan succeeded.
+    With --ray, Ray workers read and embed the releases; one that cannot be read fails only itself:
+    the others are scanned and written, the failures listed at the end, exit 2.
 
     \b
     Examples:
       dockguard scan upload/the_heir_s01/ --report evidence.html
       dockguard scan uploads/ --format jsonl --fail-on localized-copy > results.jsonl
+      RAY_ADDRESS=ray://head:10001 dockguard scan library/ --ray --format jsonl -o results.jsonl
     """
     from dockguard.embed import load_embedder
     from dockguard.formats import expand_works
@@ -111,24 +123,36 @@ def scan(
 
     level = VerdictLevel(fail_on)
     releases = expand_works(paths)
+    failed: list = []  # type: ignore[type-arg]
     outputs = _Outputs(output, report_path, pdf_path)
     try:
         url = resolve_db_url(db)
         stream = outputs.output.open() if outputs.output else sys.stdout
         try:
             with open_registry(db) as registry:
-                embedder = load_embedder(model, device)
-                scanner = Scanner(registry, embedder)
+                embedder = load_embedder(model, device, backend=backend)
                 empty = ScanDocument.build([], registry=redact_url(url), model=embedder.model_id, fail_on=level)
                 results = []
                 with progress(len(releases), "scanning", fmt == "text" and len(releases) > 1) as advance:
-                    for path in releases:
-                        result = scanner.scan_path(path)
+
+                    def done(result):  # type: ignore[no-untyped-def]
                         results.append(result)
                         if fmt == "jsonl":
                             stream.write(json.dumps(empty.result_json(result), ensure_ascii=False) + "\n")
                             stream.flush()
                         advance(1)
+
+                    if use_ray:  # --- Ray: the library does it all (dockguard.distributed)
+                        from dockguard.distributed import EmbedderSpec, scan_catalogue
+
+                        catalogue = scan_catalogue(registry, releases, embedder=EmbedderSpec(model, device, backend),
+                                                   workers=workers, on_result=done)
+                        results, failed = list(catalogue.results), list(catalogue.failed)  # in the order given
+                        empty = ScanDocument.build([], registry=empty.registry, model=catalogue.model_id, fail_on=level)
+                    else:
+                        scanner = Scanner(registry, embedder)
+                        for path in releases:
+                            done(scanner.scan_path(path))
             document = ScanDocument.build(results, registry=empty.registry, model=empty.model, fail_on=level, top=top)
             _render(document, fmt, stream, to_file=outputs.output is not None)
         finally:
@@ -139,6 +163,10 @@ def scan(
     except BaseException:
         outputs.discard()
         raise
+    for f in failed:
+        click.echo(f"error: {f.message}" if f.kind == "input" else f"internal error: {f.path}: {f.message}", err=True)
+    if failed:
+        sys.exit(EXIT_INTERNAL if any(f.kind == "internal" for f in failed) else EXIT_USAGE)
     sys.exit(EXIT_FLAGGED if document.flagged else EXIT_OK)
 
 
@@ -165,7 +193,9 @@ def _render(document: ScanDocument, fmt: str, stream, to_file: bool) -> None:  #
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write an HTML report.")
 @model_option
 @device_option
-def compare(original: Path, release: Path, fmt: str, fail_on: str, report_path: Path | None, model: str | None, device: str | None) -> None:
+@backend_option
+def compare(original: Path, release: Path, fmt: str, fail_on: str, report_path: Path | None, model: str | None, device: str | None,
+            backend: str | None) -> None:
     """Compare two works directly, with no registry.
 
     \b
@@ -177,7 +207,7 @@ def compare(original: Path, release: Path, fmt: str, fail_on: str, report_path: 
 
     outputs = _Outputs(None, report_path, None)
     try:
-        embedder = load_embedder(model, device)
+        embedder = load_embedder(model, device, backend=backend)
         result = compare_paths(original, release, embedder)
         document = ScanDocument.build([result], registry="(none: compare)", model=embedder.model_id, fail_on=VerdictLevel(fail_on))
         _render(document, fmt, sys.stdout, to_file=False)

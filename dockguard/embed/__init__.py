@@ -11,32 +11,43 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from dockguard.embed.base import Embedder, check_model_id, normalize_rows
+from dockguard.embed.base import Embedder, check_model_id, compatible_model_ids, normalize_rows
 from dockguard.embed.loader import (
+    BACKENDS,
+    backend_model_dir,
+    backend_model_id,
     build_default_model,
     cache_root,
     default_model_dir,
     default_model_id,
     load_embedder,
     model_info,
+    resolve_backend,
 )
 
 if TYPE_CHECKING:
     from dockguard.embed.fake import FakeEmbedder
+    from dockguard.embed.onnx import OnnxEmbedder
     from dockguard.embed.sentence import SentenceTransformerEmbedder
 
 __all__ = [
+    "BACKENDS",
     "Embedder",
     "FakeEmbedder",
+    "OnnxEmbedder",
     "SentenceTransformerEmbedder",
+    "backend_model_dir",
+    "backend_model_id",
     "build_default_model",
     "cache_root",
     "check_model_id",
+    "compatible_model_ids",
     "default_model_dir",
     "default_model_id",
     "load_embedder",
     "model_info",
     "normalize_rows",
+    "resolve_backend",
 ]
 
 
@@ -46,6 +57,10 @@ def __getattr__(name: str) -> Any:
         from dockguard.embed.fake import FakeEmbedder
 
         return FakeEmbedder
+    if name == "OnnxEmbedder":
+        from dockguard.embed.onnx import OnnxEmbedder
+
+        return OnnxEmbedder
     if name == "SentenceTransformerEmbedder":
         from dockguard.embed.sentence import SentenceTransformerEmbedder
 

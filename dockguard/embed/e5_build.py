@@ -27,7 +27,7 @@ import shutil
 import struct
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -586,8 +586,11 @@ def read_manifest(folder: Path, model_id: str | None = None) -> dict[str, Any] |
     return manifest
 
 
-def _install(staging: Path, target: Path, model_id: str) -> None:
-    """Rename the finished `staging` folder to `target`, moving aside whatever stood there."""
+def _install(staging: Path, target: Path, model_id: str, complete: Callable[[Path], bool] | None = None) -> None:
+    """Rename the finished `staging` folder to `target`, moving aside whatever stood there.
+
+    `complete(target)` says whether a folder another process installed meanwhile is a finished one
+    (default: a complete sentence-transformers folder of `model_id`)."""
     old = None
     if target.exists():
         old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
@@ -596,7 +599,8 @@ def _install(staging: Path, target: Path, model_id: str) -> None:
         os.rename(staging, target)
     except OSError:
         # another process installed its build between our check and our rename: keep theirs
-        if read_manifest(target, model_id) is None:
+        done = complete(target) if complete is not None else read_manifest(target, model_id) is not None
+        if not done:
             raise
     finally:
         if old is not None:

@@ -32,11 +32,15 @@ class SentenceTransformerEmbedder:
         dim: int | None = None,
         prompt_name: str | None = "query",
         local_files_only: bool = False,
+        half: bool = False,
+        batch_size: int = 64,
     ) -> None:
         self.name_or_path = name_or_path
         self.device = device
         self.prompt_name = prompt_name
         self.local_files_only = local_files_only
+        self.half = half  # fp16 weights and activations: for GPUs (fp16 on a CPU is slow)
+        self.batch_size = batch_size
         self._model_id = model_id or name_or_path
         self._dim = dim
         self._model: Any = None
@@ -79,9 +83,10 @@ class SentenceTransformerEmbedder:
             ) from exc
         try:
             with _quiet_transformers():
-                return SentenceTransformer(
+                model = SentenceTransformer(
                     self.name_or_path, device=self.device, local_files_only=self.local_files_only
                 )
+            return model.half() if self.half else model
         except Exception as exc:
             raise ModelError(
                 f"cannot load the embedding model {self.name_or_path!r}: {exc}. Without network a model must be "
@@ -93,7 +98,7 @@ class SentenceTransformerEmbedder:
         self,
         texts: Sequence[str],
         *,
-        batch_size: int = 64,
+        batch_size: int | None = None,
         progress: Callable[[int], None] | None = None,
     ) -> np.ndarray:
         """Unit float32 rows in the order of `texts`; empty strings are allowed."""
@@ -105,7 +110,7 @@ class SentenceTransformerEmbedder:
                 raise TypeError(f"texts[{i}] is {type(text).__name__}, not str")
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        batch_size = max(1, batch_size)
+        batch_size = max(1, batch_size or self.batch_size)
         model = self.model
         prompts = getattr(model, "prompts", None) or {}
         prompt_name = self.prompt_name if self.prompt_name in prompts else None
@@ -120,7 +125,7 @@ class SentenceTransformerEmbedder:
         short = sorted((i for i in range(len(texts)) if i not in long), key=lambda i: -len(content[i]))
         for start in range(0, len(short), batch_size):
             chunk = short[start : start + batch_size]
-            out[chunk] = model.encode(
+            out[chunk] = model.encode(  # float32 rows even from an fp16 model
                 [texts[i] for i in chunk],
                 prompt_name=prompt_name,
                 batch_size=len(chunk),

@@ -59,12 +59,15 @@ class RegistryIndex:
 
     @classmethod
     def _read(cls, registry: Registry, embedder: Embedder, settings: EngineSettings) -> RegistryIndex:
-        for stored in sorted(registry.artifact_keys(VECTORS_KIND)):
+        stored_keys = sorted(registry.artifact_keys(VECTORS_KIND))
+        for stored in stored_keys:
             check_model_id(stored, embedder, "the registry's line vectors")
         ids, mats = [], []
-        for work_id, art in registry.iter_artifacts(VECTORS_KIND, embedder.model_id):
-            ids.append(work_id)
-            mats.append(np.frombuffer(art.data, dtype="<f2").reshape(art.end - art.start, -1))
+        # every key passed the check: the embedder's own, or a backend measured to agree with it
+        for key in stored_keys:
+            for work_id, art in registry.iter_artifacts(VECTORS_KIND, key):
+                ids.append(work_id)
+                mats.append(np.frombuffer(art.data, dtype="<f2").reshape(art.end - art.start, -1))
         works = {w.work_id: w for w in registry.list_works()}
         missing = sorted(set(works) - set(ids))
         if missing:

