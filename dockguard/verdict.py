@@ -129,7 +129,7 @@ def chance_score(
 def meaning_of(score: float, per_release: bool = False) -> str:
     if score < 0.5:
         return "Nothing beyond what unrelated works commonly share."
-    rate = 10.0**score
+    rate = 10.0 ** min(score, 13.0)  # beyond 1e12 only "essentially never" is said (and 10**400 overflows)
     if per_release:
         if rate > 1e12:
             return "An unrelated release essentially never aligns like this with a work of this registry (estimated rate below 1 in a trillion scans)."

@@ -116,3 +116,11 @@ def test_a_release_searched_against_a_registry_scores_per_release():
     assert decide(e, search_lines=600).score == per_comparison
     # ten times the registry: the same evidence is ten times less rare per release
     assert decide(e, search_lines=6_000).score == pytest.approx(per_comparison - 1, abs=0.02)
+
+
+def test_the_meaning_of_an_astronomical_score_is_said_without_overflow() -> None:
+    from dockguard.verdict import meaning_of
+
+    for per_release in (False, True):
+        assert "essentially never" in meaning_of(900.0, per_release)
+        assert "once in 1,000" in meaning_of(3.0, per_release)
