@@ -74,6 +74,15 @@ def check_model_id(stored: str, embedder: Embedder, what: str = "stored vectors"
         )
 
 
+def checked_texts(texts: Sequence[str]) -> list[str]:
+    """The texts as a list; TypeError naming the first that is not a str."""
+    out = list(texts)
+    for i, text in enumerate(out):
+        if not isinstance(text, str):
+            raise TypeError(f"texts[{i}] is {type(text).__name__}, not str")
+    return out
+
+
 def normalize_rows(vectors: np.ndarray) -> np.ndarray:
     """float32 rows scaled to unit length; all-zero rows stay zero."""
     import numpy as np

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from dockguard.embed.base import normalize_rows
+from dockguard.embed.base import checked_texts, normalize_rows
 from dockguard.embed.onnx_build import INPUTS, ONNX_FILE, read_onnx_manifest, require_onnxruntime
 from dockguard.errors import ModelError
 
@@ -105,10 +105,7 @@ class OnnxEmbedder:
         """Unit float32 rows in the order of `texts`; empty strings are allowed."""
         import numpy as np
 
-        texts = list(texts)
-        for i, text in enumerate(texts):
-            if not isinstance(text, str):
-                raise TypeError(f"texts[{i}] is {type(text).__name__}, not str")
+        texts = checked_texts(texts)
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         batch_size = max(1, batch_size or self.batch_size)
