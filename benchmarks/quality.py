@@ -41,10 +41,10 @@ from dockguard.embed import load_embedder  # noqa: E402
 from dockguard.fingerprint.minhash import minhash_of  # noqa: E402
 from dockguard.fingerprint.shingles import shingle_lines  # noqa: E402
 from dockguard.formats import read_script  # noqa: E402
-from dockguard.index.registry_index import canonical_lines  # noqa: E402
 from dockguard.index.vectors import LineVectorIndex  # noqa: E402
 from dockguard.manifest import read_manifest  # noqa: E402
 from dockguard.model import FlatScript  # noqa: E402
+from dockguard.normalize import canonical_lines  # noqa: E402
 from dockguard.pipeline import Scanner, read_works, register  # noqa: E402
 from dockguard.registry import Registry  # noqa: E402
 

@@ -7,8 +7,12 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from dockguard.han import HAN_RE, has_han
+
+if TYPE_CHECKING:
+    from dockguard.model import FlatScript
 
 NAME_MASK = "〇"
 
@@ -73,3 +77,8 @@ def canonical_text(text: str, names: Iterable[str] = ()) -> str:
     text = text.lower()
     text = _NOT_WORD.sub(" ", text).replace("_", " ")
     return " ".join(text.split())
+
+
+def canonical_lines(flat: FlatScript) -> list[str]:
+    """A script's lines as fingerprints see them: its cast's names masked, script and punctuation normalised."""
+    return [canonical_text(t, flat.cast) for t in flat.texts]

@@ -20,9 +20,10 @@ from dockguard.embed import Embedder
 from dockguard.evidence import build_evidence
 from dockguard.fingerprint.minhash import sign_chunks, signature_to_bytes
 from dockguard.formats import read_script
-from dockguard.index.registry_index import RegistryIndex, canonical_lines
+from dockguard.index.registry_index import RegistryIndex
 from dockguard.manifest import ManifestEntry
 from dockguard.model import FlatScript, Match, ScanResult, Script, Work
+from dockguard.normalize import canonical_lines
 from dockguard.registry import Artifact, Batch, Registry, content_hash
 from dockguard.verdict import decide
 

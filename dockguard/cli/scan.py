@@ -131,14 +131,16 @@ def scan(
         try:
             with open_registry(db) as registry:
                 embedder = load_embedder(model, device, backend=backend)
-                empty = ScanDocument.build([], registry=redact_url(url), model=embedder.model_id, fail_on=level)
+                model_id = embedder.model_id
+                # the document's header, known before the first release: jsonl prints each result under it
+                header = ScanDocument.build([], registry=redact_url(url), model=model_id, fail_on=level)
                 results = []
                 with progress(len(releases), "scanning", fmt == "text" and len(releases) > 1) as advance:
 
                     def done(result):  # type: ignore[no-untyped-def]
                         results.append(result)
                         if fmt == "jsonl":
-                            stream.write(json.dumps(empty.result_json(result), ensure_ascii=False) + "\n")
+                            stream.write(json.dumps(header.result_json(result), ensure_ascii=False) + "\n")
                             stream.flush()
                         advance(1)
 
@@ -148,12 +150,12 @@ def scan(
                         catalogue = scan_catalogue(registry, releases, embedder=EmbedderSpec(model, device, backend),
                                                    workers=workers, on_result=done)
                         results, failed = list(catalogue.results), list(catalogue.failed)  # in the order given
-                        empty = ScanDocument.build([], registry=empty.registry, model=catalogue.model_id, fail_on=level)
+                        model_id = catalogue.model_id
                     else:
                         scanner = Scanner(registry, embedder)
                         for path in releases:
                             done(scanner.scan_path(path))
-            document = ScanDocument.build(results, registry=empty.registry, model=empty.model, fail_on=level, top=top)
+            document = ScanDocument.build(results, registry=header.registry, model=model_id, fail_on=level, top=top)
             _render(document, fmt, stream, to_file=outputs.output is not None)
         finally:
             if stream is not sys.stdout:

@@ -19,13 +19,8 @@ from dockguard.fingerprint.minhash import sign_chunks, signature_from_bytes
 from dockguard.index.lsh import ChunkLSH
 from dockguard.index.vectors import Candidate, LineVectorIndex
 from dockguard.model import FlatScript, worded_mask
-from dockguard.normalize import canonical_text
+from dockguard.normalize import canonical_lines
 from dockguard.registry import Registry, WorkSummary
-
-
-def canonical_lines(flat: FlatScript) -> list[str]:
-    """The lines as fingerprints see them: names masked, script and punctuation normalised."""
-    return [canonical_text(t, flat.cast) for t in flat.texts]
 
 
 class RegistryIndex:

@@ -137,6 +137,11 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+def _claimable(now: float) -> Any:
+    """A job a worker may take: waiting, or running under a lease that ran out (its worker died)."""
+    return or_(JobRow.status == "queued", and_(JobRow.status == "running", JobRow.lease_until < now))
+
+
 class JobQueue:
     """Submit, take, renew and finish jobs. Safe to share between threads and between processes."""
 
@@ -259,12 +264,7 @@ class JobQueue:
             with self.store.reading("looking for a scan") as session:
                 job_id = session.scalar(
                     select(JobRow.job_id)
-                    .where(
-                        or_(
-                            JobRow.status == "queued",
-                            and_(JobRow.status == "running", JobRow.lease_until < now),
-                        )
-                    )
+                    .where(_claimable(now))
                     .order_by(JobRow.seq)
                     .limit(1)
                 )
@@ -276,10 +276,7 @@ class JobQueue:
                     update(JobRow)
                     .where(
                         JobRow.job_id == job_id,
-                        or_(
-                            JobRow.status == "queued",
-                            and_(JobRow.status == "running", JobRow.lease_until < now),
-                        ),
+                        _claimable(now),
                     )
                     .values(
                         status="running",
