@@ -24,7 +24,6 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
-from functools import partialmethod
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
@@ -41,7 +40,6 @@ from dockguard.embed import load_embedder  # noqa: E402
 from dockguard.fingerprint.minhash import minhash_of  # noqa: E402
 from dockguard.fingerprint.shingles import shingle_lines  # noqa: E402
 from dockguard.formats import read_script  # noqa: E402
-from dockguard.index.vectors import LineVectorIndex  # noqa: E402
 from dockguard.manifest import read_manifest  # noqa: E402
 from dockguard.model import FlatScript  # noqa: E402
 from dockguard.normalize import canonical_lines  # noqa: E402
@@ -49,7 +47,6 @@ from dockguard.pipeline import Scanner, read_works, register  # noqa: E402
 from dockguard.registry import Registry  # noqa: E402
 
 Row = dict[str, Any]
-_shipped_vote = LineVectorIndex.vote
 
 
 def read_tsv(path: Path) -> list[dict[str, str]]:
@@ -91,8 +88,6 @@ def scan_shard(a: argparse.Namespace, db_url: str, queries: list[dict[str, str]]
     """Scan some queries with the shipped pipeline, and with the two baselines on the same vectors."""
     settings = EngineSettings()
     embedder = make_embedder(a)
-    if a.vote_local_top is not None:  # a measurement of the retrieval route (issue 12), not a setting
-        LineVectorIndex.vote = partialmethod(_shipped_vote, local_top=a.vote_local_top)  # type: ignore[method-assign]
     out: dict[str, list[Row]] = {"ours": [], "minhash": [], "mean": [], "features": []}
     with Registry.open(db_url) as registry:
         scanner = Scanner(registry, embedder, settings)
@@ -159,8 +154,6 @@ def main() -> None:
     ap.add_argument("--model", default=None, help="model name or folder [default: the built-in e5]")
     ap.add_argument("--device", default=None, help="cpu, cuda ... [default: CUDA when present]")
     ap.add_argument("--scorer", type=Path, default=None, help="the case set's score.py [default: CASE_DIR/../score.py]")
-    ap.add_argument("--vote-local-top", type=int, default=None,
-                    help="works proposed by their densest stretch of votes (LineVectorIndex.vote's local_top) [default: as shipped]")
     a = ap.parse_args()
     a.cache = Path(a.cache) if a.cache else None
     a.out.mkdir(parents=True, exist_ok=True)

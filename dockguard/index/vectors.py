@@ -78,29 +78,13 @@ class LineVectorIndex:
         order = np.argsort(-best_s, axis=1)
         return np.take_along_axis(best_s, order, axis=1), np.take_along_axis(best_i, order, axis=1)
 
-    def vote(
-        self,
-        queries: np.ndarray,
-        k: int = 10,
-        top: int = 10,
-        window: int = 3,
-        stride: float = 1.0,
-        local_top: int = 0,
-        scene: int = 40,
-    ) -> list[Candidate]:
+    def vote(self, queries: np.ndarray, k: int = 10, top: int = 10, window: int = 3, stride: float = 1.0) -> list[Candidate]:
         """Works ranked by chained neighbour hits: a release line's neighbour in a work counts only
         when a following release line (within `window` queries) has a neighbour a little further on
         in the same work, as consecutive lines of a copied passage do. Generic lines match lines
         scattered over many works, so they cancel out, and a passage copied into other material
         still ranks its original first. `queries` are release lines in order, `stride` release
-        lines apart on average (a sample).
-
-        The `top` works by total votes come first; then up to `local_top` more, ranked by their
-        densest stretch of `scene` release lines: a scene lifted into other material gathers its
-        votes in one place, while works that merely resemble the release (other episodes of the same
-        show) gather theirs a few at a time all over it. Off by default: on the lifted-scene cases
-        (issue 12, docs/QUALITY.md) total votes already proposed 49 of 50 originals and this route
-        added none; `benchmarks/quality.py --vote-local-top N` measures it on a larger registry."""
+        lines apart on average (a sample)."""
         full, full_ids = self.search(queries, max(k, 20))  # the neighbourhood: 20 nearest lines
         if full.size == 0:
             return []
@@ -109,27 +93,21 @@ class LineVectorIndex:
         owners = self.owner[ids]
         positions = ids - self.starts[owners]
         reach = int(2 * window * max(stride, 1.0)) + 6  # how far the original may advance meanwhile
-        span = max(1, int(round(scene / max(stride, 1.0))))  # sampled lines in a stretch of `scene` release lines
         hits: dict[int, list[tuple[int, int, float]]] = defaultdict(list)
         for row in range(len(queries)):
             for col in range(ids.shape[1]):
                 hits[int(owners[row, col])].append((row, int(positions[row, col]), float(margins[row, col])))
         votes = np.zeros(len(self.work_ids))
-        peaks = np.zeros(len(self.work_ids))
         for work, found in hits.items():
             found.sort()
-            by_row = np.zeros(len(queries) + span)
+            total = 0.0
             for a, (row, pos, margin) in enumerate(found):
                 for row2, pos2, _ in found[a + 1 :]:
                     if row2 - row > window:
                         break
                     if row2 > row and 0 < pos2 - pos <= reach:
-                        by_row[row] += margin + 0.01
+                        total += margin + 0.01
                         break
-            votes[work] = by_row.sum()
-            windows = np.convolve(by_row, np.ones(span), mode="valid")
-            peaks[work] = windows.max() if len(windows) else 0.0
-        ranked = [int(w) for w in np.argsort(-votes, kind="stable")[:top] if votes[w] > 0]
-        chosen = set(ranked)
-        local = [int(w) for w in np.argsort(-peaks, kind="stable") if peaks[w] > 0 and int(w) not in chosen][:local_top]
-        return [Candidate(self.work_ids[w], float(votes[w]), "vectors") for w in ranked + local]
+            votes[work] = total
+        ranked = np.argsort(-votes)[:top]
+        return [Candidate(self.work_ids[w], float(votes[w]), "vectors") for w in ranked if votes[w] > 0]
