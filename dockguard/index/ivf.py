@@ -25,7 +25,9 @@ class IVFSettings:
 
 
 def _nearest(x: np.ndarray, centroids: np.ndarray, block: int = 16_384) -> np.ndarray:
-    return np.concatenate([np.argmax(x[s : s + block] @ centroids.T, axis=1) for s in range(0, len(x), block)])
+    return np.concatenate(
+        [np.argmax(x[s : s + block] @ centroids.T, axis=1) for s in range(0, len(x), block)]
+    )
 
 
 def _normalise(x: np.ndarray) -> np.ndarray:

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datasketch import LeanMinHash, MinHashLSH
 
 from dockguard.fingerprint.minhash import MinHashSettings
-from dockguard.index.vectors import Candidate
+from dockguard.index.votes import Candidate
 
 
 class ChunkLSH:

@@ -17,7 +17,8 @@ from dockguard.embed.base import check_model_id
 from dockguard.errors import ModelError, RegistryError
 from dockguard.fingerprint.minhash import sign_chunks, signature_from_bytes
 from dockguard.index.lsh import ChunkLSH
-from dockguard.index.vectors import Candidate, LineVectorIndex
+from dockguard.index.vectors import LineVectorIndex
+from dockguard.index.votes import Candidate
 from dockguard.model import FlatScript, worded_mask
 from dockguard.normalize import canonical_lines
 from dockguard.registry import Registry, WorkSummary
@@ -36,7 +37,9 @@ class RegistryIndex:
         settings: EngineSettings,
     ) -> None:
         if len(worded) != len(lines):
-            raise RegistryError("the registry's line vectors do not match its lines; register the works again")
+            raise RegistryError(
+                "the registry's line vectors do not match its lines; register the works again"
+            )
         self.lines = lines
         self.lsh = lsh
         self.worded = worded  # per registered line: has a letter (model.worded_mask)
@@ -109,10 +112,12 @@ class RegistryIndex:
             return []
         sample = worded[np.unique(np.linspace(0, n - 1, min(n, s.vote_sample)).astype(int))]
         stride = n / max(len(sample), 1)
-        found = {c.work_id: c for c in self.lines.vote(sample, k=s.vote_neighbours, top=s.candidates, stride=stride)}
+        found = {
+            c.work_id: c
+            for c in self.lines.vote(sample, k=s.vote_neighbours, top=s.candidates, stride=stride)
+        }
         if len(self.lsh):
             signatures = [c.minhash for c in sign_chunks(canonical_lines(flat), s.minhash)]
             for c in self.lsh.candidates(signatures, top=s.candidates):
                 found.setdefault(c.work_id, c)
         return list(found.values())
-

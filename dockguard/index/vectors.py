@@ -7,20 +7,12 @@ lines on. Callers only use `search` and `vote`.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
 from dockguard.index.ivf import InvertedLists, IVFSettings
-
-
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    work_id: str
-    votes: float  # summed margin of the release lines whose neighbours fall in this work
-    source: str  # "vectors" or "minhash"
+from dockguard.index.votes import Candidate, chained_votes
 
 
 class LineVectorIndex:
@@ -35,7 +27,11 @@ class LineVectorIndex:
     ) -> None:
         self.work_ids = list(work_ids)
         mats = [np.asarray(v, dtype=np.float32) for v in vectors]
-        self.owner = np.concatenate([np.full(len(m), w, dtype=np.int32) for w, m in enumerate(mats)]) if mats else np.zeros(0, np.int32)
+        self.owner = (
+            np.concatenate([np.full(len(m), w, dtype=np.int32) for w, m in enumerate(mats)])
+            if mats
+            else np.zeros(0, np.int32)
+        )
         self.matrix = np.concatenate(mats) if mats else np.zeros((0, 1), np.float32)
         self.block_rows = block_rows
         sizes = np.array([len(m) for m in mats], dtype=np.int64)
@@ -78,36 +74,15 @@ class LineVectorIndex:
         order = np.argsort(-best_s, axis=1)
         return np.take_along_axis(best_s, order, axis=1), np.take_along_axis(best_i, order, axis=1)
 
-    def vote(self, queries: np.ndarray, k: int = 10, top: int = 10, window: int = 3, stride: float = 1.0) -> list[Candidate]:
-        """Works ranked by chained neighbour hits: a release line's neighbour in a work counts only
-        when a following release line (within `window` queries) has a neighbour a little further on
-        in the same work, as consecutive lines of a copied passage do. Generic lines match lines
-        scattered over many works, so they cancel out, and a passage copied into other material
-        still ranks its original first. `queries` are release lines in order, `stride` release
-        lines apart on average (a sample)."""
-        full, full_ids = self.search(queries, max(k, 20))  # the neighbourhood: 20 nearest lines
+    def vote(
+        self, queries: np.ndarray, k: int = 10, top: int = 10, window: int = 3, stride: float = 1.0
+    ) -> list[Candidate]:
+        """Works ranked by chained neighbour hits (`votes.chained_votes`) of the 20 nearest lines."""
+        full, full_ids = self.search(queries, max(k, 20))
         if full.size == 0:
             return []
-        scores, ids = full[:, :k], full_ids[:, :k]
-        margins = np.maximum(scores - full.mean(axis=1, keepdims=True), 0.0)
-        owners = self.owner[ids]
-        positions = ids - self.starts[owners]
-        reach = int(2 * window * max(stride, 1.0)) + 6  # how far the original may advance meanwhile
-        hits: dict[int, list[tuple[int, int, float]]] = defaultdict(list)
-        for row in range(len(queries)):
-            for col in range(ids.shape[1]):
-                hits[int(owners[row, col])].append((row, int(positions[row, col]), float(margins[row, col])))
-        votes = np.zeros(len(self.work_ids))
-        for work, found in hits.items():
-            found.sort()
-            total = 0.0
-            for a, (row, pos, margin) in enumerate(found):
-                for row2, pos2, _ in found[a + 1 :]:
-                    if row2 - row > window:
-                        break
-                    if row2 > row and 0 < pos2 - pos <= reach:
-                        total += margin + 0.01
-                        break
-            votes[work] = total
-        ranked = np.argsort(-votes)[:top]
-        return [Candidate(self.work_ids[w], float(votes[w]), "vectors") for w in ranked if votes[w] > 0]
+        owners = self.owner[full_ids]
+        positions = full_ids - self.starts[owners]
+        return chained_votes(
+            full, owners, positions, self.work_ids, k=k, top=top, window=window, stride=stride
+        )

@@ -1,0 +1,67 @@
+"""Per-work votes from the nearest registered lines of a release's lines (cross-language candidates).
+
+Any line index (exact or approximate) gives, per release line, its nearest registered lines'
+scores and rows; `chained_votes` turns them into ranked candidate works.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    work_id: str
+    votes: float  # summed margin of the release lines whose neighbours fall in this work
+    source: str  # "vectors" or "minhash"
+
+
+def chained_votes(
+    full: np.ndarray,
+    owners: np.ndarray,
+    positions: np.ndarray,
+    work_ids: list[str],
+    *,
+    k: int = 10,
+    top: int = 10,
+    window: int = 3,
+    stride: float = 1.0,
+) -> list[Candidate]:
+    """Works ranked by chained neighbour hits: a release line's neighbour in a work counts only
+    when a following release line (within `window` queries) has a neighbour a little further on
+    in the same work, as consecutive lines of a copied passage do. Generic lines match lines
+    scattered over many works, so they cancel out, and a passage copied into other material
+    still ranks its original first.
+
+    `full` holds each release line's nearest registered lines' scores, best first (its mean is the
+    neighbourhood a margin is measured against); `owners` and `positions` the work (an index into
+    `work_ids`) and line number of the first `k` of them. The release lines are in order,
+    `stride` lines apart on average (a sample)."""
+    if full.size == 0:
+        return []
+    scores = full[:, :k]
+    margins = np.maximum(scores - full.mean(axis=1, keepdims=True), 0.0)
+    owners, positions = owners[:, :k], positions[:, :k]
+    reach = int(2 * window * max(stride, 1.0)) + 6  # how far the original may advance meanwhile
+    hits: dict[int, list[tuple[int, int, float]]] = defaultdict(list)
+    for row in range(len(full)):
+        for col in range(owners.shape[1]):
+            if owners[row, col] >= 0:  # -1: no neighbour (a removed work, or fewer lines than k)
+                hits[int(owners[row, col])].append((row, int(positions[row, col]), float(margins[row, col])))
+    votes = np.zeros(len(work_ids))
+    for work, found in hits.items():
+        found.sort()
+        total = 0.0
+        for a, (row, pos, margin) in enumerate(found):
+            for row2, pos2, _ in found[a + 1 :]:
+                if row2 - row > window:
+                    break
+                if row2 > row and 0 < pos2 - pos <= reach:
+                    total += margin + 0.01
+                    break
+        votes[work] = total
+    ranked = np.argsort(-votes)[:top]
+    return [Candidate(work_ids[w], float(votes[w]), "vectors") for w in ranked if votes[w] > 0]
