@@ -34,7 +34,7 @@ from quality import read_tsv  # noqa: E402
 from dockguard.config import EngineSettings  # noqa: E402
 from dockguard.embed import load_embedder  # noqa: E402
 from dockguard.formats import read_script  # noqa: E402
-from dockguard.index.ivf import IVFSettings  # noqa: E402
+from dockguard.index.settings import IndexSettings  # noqa: E402
 from dockguard.manifest import read_manifest  # noqa: E402
 from dockguard.model import (
     FlatScript,  # noqa: E402
@@ -88,7 +88,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, Registry.open(f"sqlite:///{tmp}/registry.sqlite") as registry:
         register(registry, works, cached)
         scanners = {}
-        for label, settings in (("lists", EngineSettings()), ("exact", EngineSettings(index=IVFSettings(min_lines=sys.maxsize)))):
+        for label, settings in (("lists", EngineSettings()), ("exact", EngineSettings(index=IndexSettings(min_lines=sys.maxsize)))):
             scanners[label] = Scanner(registry, cached, settings)
             t = time.perf_counter()
             index = scanners[label].index

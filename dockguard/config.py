@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from dockguard.align import AlignSettings
 from dockguard.fingerprint.minhash import MinHashSettings
-from dockguard.index.ivf import IVFSettings
+from dockguard.index.settings import IndexSettings
 from dockguard.model import VerdictLevel
 
 VECTORS_KIND = "line-vectors"
@@ -18,7 +18,7 @@ MINHASH_KIND = "minhash"
 class EngineSettings:
     minhash: MinHashSettings = field(default_factory=MinHashSettings)
     align: AlignSettings = field(default_factory=AlignSettings)
-    index: IVFSettings = field(default_factory=IVFSettings)
+    index: IndexSettings = field(default_factory=IndexSettings)
     candidates: int = 10  # works verified per release, from each retrieval route
     vote_neighbours: int = 10  # registered lines looked up per release line
     vote_sample: int = 512  # release lines used for retrieval (evenly spread)

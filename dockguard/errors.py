@@ -58,3 +58,7 @@ class RegistryReadOnly(RegistryError):
 
 class TimestampError(DockGuardError):
     """A timestamp response (.tsr) or TSA certificate cannot be read or does not verify."""
+
+
+class LineIndexError(RegistryError):
+    """The registry's line index folder cannot be used (unwritable, damaged, or faiss missing)."""

@@ -66,7 +66,9 @@ def _renames(original: FlatScript, release: FlatScript, pairs: Sequence[AlignedP
     if is_cjk_text("".join(original.texts[:200])) and not is_cjk_text("".join(release.texts[:200])):
         # names the original's cast list does not give (subtitles have none), mined from the pairs
         said = {r.release.casefold() for r in out}
-        candidates = [n for n in sorted(release_names | set(release.cast)) if n.casefold() not in said and n.isalpha()]
+        candidates = [
+            n for n in sorted(release_names | set(release.cast)) if n.casefold() not in said and n.isalpha()
+        ]
         for p in mined_name_pairs(texts, candidates, known):
             spoken = p.release in release.cast or p.release.upper() in release.cast
             out.append(replace(p, kind="character") if spoken else p)
@@ -89,7 +91,9 @@ def _scene_map(pairs: Sequence[AlignedPair]) -> list[SceneLink]:
     return out
 
 
-def build_evidence(original: FlatScript | None, release: FlatScript, alignment: Alignment, same_language: bool) -> Evidence:
+def build_evidence(
+    original: FlatScript | None, release: FlatScript, alignment: Alignment, same_language: bool
+) -> Evidence:
     """The evidence of an alignment. `original` is only read when the alignment has blocks: a scan
     does not load an original from the registry when nothing of it aligned."""
     if alignment.blocks and original is None:
@@ -102,14 +106,20 @@ def build_evidence(original: FlatScript | None, release: FlatScript, alignment: 
             for a in block.anchors:
                 pairs.append(
                     AlignedPair(
-                        original.refs[a.original], release.refs[a.release], round(a.similarity, 4), round(a.margin, 4), b_index
+                        original.refs[a.original],
+                        release.refs[a.release],
+                        round(a.similarity, 4),
+                        round(a.margin, 4),
+                        b_index,
                     )
                 )
     exact = 0
     if same_language and original is not None and pairs:
         onames, rnames = original.cast, release.cast
         exact = sum(
-            1 for p in pairs if canonical_text(p.original.text, onames) == canonical_text(p.release.text, rnames)
+            1
+            for p in pairs
+            if canonical_text(p.original.text, onames) == canonical_text(p.release.text, rnames)
         )
     m, n = alignment.original_lines, len(release.refs)
     return Evidence(

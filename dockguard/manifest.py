@@ -41,7 +41,9 @@ def read_manifest(manifest: Path) -> list[ManifestEntry]:
     reader = csv.DictReader(text.splitlines(), delimiter=delimiter)
     fields = [f.strip() for f in reader.fieldnames or []]
     if "path" not in fields:
-        raise InputError(manifest, f"header row must name a `path` column (found: {', '.join(fields) or 'nothing'})")
+        raise InputError(
+            manifest, f"header row must name a `path` column (found: {', '.join(fields) or 'nothing'})"
+        )
     entries = []
     for n, raw in enumerate(reader, start=2):
         row = {(k or "").strip(): (v or "").strip() for k, v in raw.items() if k is not None}

@@ -46,7 +46,8 @@ def _maskers(names: tuple[str, ...]) -> tuple[tuple[str, re.Pattern[str] | None]
     are replaced as substrings)."""
     ordered = sorted({n for n in names if n}, key=len, reverse=True)
     return tuple(
-        (n, None if has_han(n) else re.compile(rf"(?<!\w){re.escape(n)}(?!\w)", re.IGNORECASE)) for n in ordered
+        (n, None if has_han(n) else re.compile(rf"(?<!\w){re.escape(n)}(?!\w)", re.IGNORECASE))
+        for n in ordered
     )
 
 

@@ -92,7 +92,9 @@ def read_works(
     return works
 
 
-def fingerprint(script: Script, embedder: Embedder, settings: EngineSettings, progress: Progress | None = None) -> list[Artifact]:
+def fingerprint(
+    script: Script, embedder: Embedder, settings: EngineSettings, progress: Progress | None = None
+) -> list[Artifact]:
     """What registration stores beside a work: chunk signatures and one float16 matrix of line vectors."""
     flat = FlatScript.of(script)
     mh = settings.minhash
@@ -121,7 +123,9 @@ def register(
     settings = settings or EngineSettings()
     early = registry.registered_already(works) if skip_existing else []
     dropped = {s.work_id for s in early}
-    items = [(w, fingerprint(w.script, embedder, settings, progress)) for w in works if w.work_id not in dropped]
+    items = [
+        (w, fingerprint(w.script, embedder, settings, progress)) for w in works if w.work_id not in dropped
+    ]
     batch = registry.add_batch(items, skip_existing=skip_existing)
     return Batch(batch.receipts, tuple(early) + batch.skipped)
 
@@ -132,17 +136,24 @@ def register(
 class Scanner:
     """Scans releases against a registry. Loads the registry's index once, on the first scan."""
 
-    def __init__(self, registry: Registry, embedder: Embedder, settings: EngineSettings | None = None) -> None:
+    def __init__(
+        self,
+        registry: Registry,
+        embedder: Embedder,
+        settings: EngineSettings | None = None,
+        index_dir: Path | str | None = None,
+    ) -> None:
         self.registry = registry
         self.embedder = embedder
         self.settings = settings or EngineSettings()
+        self.index_dir = index_dir  # None: index.location's default for the registry
         self._index: RegistryIndex | None = None
         self._work = lru_cache(maxsize=256)(self._load_work)
 
     @property
     def index(self) -> RegistryIndex:
         if self._index is None:
-            self._index = RegistryIndex.load(self.registry, self.embedder, self.settings)
+            self._index = RegistryIndex.load(self.registry, self.embedder, self.settings, self.index_dir)
         return self._index
 
     def _load_work(self, work_id: str) -> FlatScript:
@@ -157,7 +168,9 @@ class Scanner:
         timings: dict[str, float] = {}
         t = time.perf_counter()
         flat = FlatScript.of(script)
-        vectors = self.embedder.embed(flat.texts) if flat.texts else np.zeros((0, self.embedder.dim), np.float32)
+        vectors = (
+            self.embedder.embed(flat.texts) if flat.texts else np.zeros((0, self.embedder.dim), np.float32)
+        )
         timings["embed"] = time.perf_counter() - t
         t = time.perf_counter()
         cands = self.index.candidates(flat, vectors) if len(vectors) else []
@@ -196,14 +209,18 @@ class Scanner:
         )
 
 
-def compare(original: Script, release: Script, embedder: Embedder, settings: EngineSettings | None = None) -> Match:
+def compare(
+    original: Script, release: Script, embedder: Embedder, settings: EngineSettings | None = None
+) -> Match:
     """Align two scripts directly, with no registry."""
     settings = settings or EngineSettings()
     o, r = FlatScript.of(original), FlatScript.of(release)
     ov = embedder.embed(o.texts) if o.texts else np.zeros((0, embedder.dim), np.float32)
     rv = embedder.embed(r.texts) if r.texts else np.zeros((0, embedder.dim), np.float32)
     alignment = align_vectors(rv, ov, settings.align, r.worded, o.worded)
-    evidence = build_evidence(o, r, alignment, language_group(original.language) == language_group(release.language))
+    evidence = build_evidence(
+        o, r, alignment, language_group(original.language) == language_group(release.language)
+    )
     return Match(
         work_id="",
         title=original.title,
@@ -216,8 +233,12 @@ def compare(original: Script, release: Script, embedder: Embedder, settings: Eng
     )
 
 
-def compare_paths(original: Path, release: Path, embedder: Embedder, settings: EngineSettings | None = None) -> ScanResult:
+def compare_paths(
+    original: Path, release: Path, embedder: Embedder, settings: EngineSettings | None = None
+) -> ScanResult:
     """`dockguard compare A B`: the release as a scan result with one match, named by the original's path."""
     o, r = read_script(original), read_script(release)
     match = replace(compare(o, r, embedder, settings), work_id=str(original))
-    return ScanResult(path=str(release), format=formats_of(r), language=r.language, lines=len(r.lines), matches=(match,))
+    return ScanResult(
+        path=str(release), format=formats_of(r), language=r.language, lines=len(r.lines), matches=(match,)
+    )

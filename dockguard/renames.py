@@ -151,7 +151,9 @@ def text_name_pairs(
         c_or.update((a, b) for a in os_ for b in rs)
     out: dict[str, Rename] = {}
     scored = [(n, 2 * n / (c_o[a] + c_r[b]), a, b) for (a, b), n in c_or.items()]
-    for n, dice, a, b in sorted(scored, key=lambda x: (-x[0], -x[1], x[2], x[3])):  # ties by name: reproducible
+    for n, dice, a, b in sorted(
+        scored, key=lambda x: (-x[0], -x[1], x[2], x[3])
+    ):  # ties by name: reproducible
         if n < min_support or dice < min_dice or a in out:
             continue
         kind = "place" if a in CHINESE_PLACES else "name"
@@ -191,7 +193,11 @@ def mined_name_pairs(
             continue
         together: Counter[str] = Counter(g for i in rows for g in grams_of[i])
         best = max(
-            ((2 * n / (gram_count[g] + len(rows)), len(g), g, n) for g, n in together.items() if n >= min_support),
+            (
+                (2 * n / (gram_count[g] + len(rows)), len(g), g, n)
+                for g, n in together.items()
+                if n >= min_support
+            ),
             default=None,
         )
         if best is None or best[0] < min_dice or any(best[2] in t or t in best[2] for t in taken):

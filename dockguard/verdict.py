@@ -86,7 +86,12 @@ def strongest_run(blocks: Iterable[Sequence[tuple[int, int, float]]]) -> Run:
                 current, start = gain, 0
             if current > best.strength:
                 first = anchors[start]
-                best = Run(current, i - start + 1, (int(first[0]), int(release) + 1), (int(first[1]), int(original) + 1))
+                best = Run(
+                    current,
+                    i - start + 1,
+                    (int(first[0]), int(release) + 1),
+                    (int(first[1]), int(original) + 1),
+                )
     return best
 
 
@@ -100,7 +105,11 @@ def score_of(strength: float, release_lines: int, original_lines: int, same_lang
     or not) reach this strength (≥ 0)."""
     if strength <= 0:
         return 0.0
-    log_e = CHANCE_LOG_K[same_language] + math.log(max(release_lines * original_lines, 1)) - strength / CHANCE_DECAY
+    log_e = (
+        CHANCE_LOG_K[same_language]
+        + math.log(max(release_lines * original_lines, 1))
+        - strength / CHANCE_DECAY
+    )
     return round(max(0.0, -log_e / math.log(10)), 2)
 
 
@@ -150,7 +159,9 @@ def blocks_of(e: Evidence) -> list[list[tuple[int, int, float]]]:
 def decide(e: Evidence, search_lines: int | None = None) -> Verdict:
     """The verdict of the evidence; `search_lines` (the registry's lines) makes the score per release."""
     run = strongest_run(blocks_of(e))
-    score = chance_score(e.strength, run.strength, e.release_lines, e.original_lines, e.same_language, search_lines)
+    score = chance_score(
+        e.strength, run.strength, e.release_lines, e.original_lines, e.same_language, search_lines
+    )
     renamed = [r for r in e.renames if r.renamed]
     # Localisation renames the characters; a place name alone may just be translated (西湖 → West Lake).
     localized = any(r.kind == "character" and r.support >= MIN_RENAME_SUPPORT for r in renamed)
@@ -166,7 +177,9 @@ def decide(e: Evidence, search_lines: int | None = None) -> Verdict:
         level = VerdictLevel.LOCALIZED_COPY
     else:
         level = VerdictLevel.TRANSLATED_COPY
-    return Verdict(level, score, meaning_of(score, search_lines is not None), tuple(_reasons(e, level, renamed, run)))
+    return Verdict(
+        level, score, meaning_of(score, search_lines is not None), tuple(_reasons(e, level, renamed, run))
+    )
 
 
 def _reasons(e: Evidence, level: VerdictLevel, renamed: list[Rename], run: Run) -> list[str]:
@@ -188,9 +201,13 @@ def _reasons(e: Evidence, level: VerdictLevel, renamed: list[Rename], run: Run) 
     if not e.same_language:
         out.append("the release is a translation: lines correspond one to one across languages")
     elif e.exact_share >= 0.5:
-        out.append(f"{e.exact_share:.0%} of the aligned lines are identical once names, script and punctuation are normalised")
+        out.append(
+            f"{e.exact_share:.0%} of the aligned lines are identical once names, script and punctuation are normalised"
+        )
     if renamed:
-        out.append("renamed: " + ", ".join(f"{r.original} → {r.release} ({r.support} lines)" for r in renamed[:6]))
+        out.append(
+            "renamed: " + ", ".join(f"{r.original} → {r.release} ({r.support} lines)" for r in renamed[:6])
+        )
     if not e.order_kept:
         out.append("the copied scenes appear in a different order")
     return out

@@ -35,20 +35,20 @@ def test_every_release_gets_its_expected_verdict_and_work(corpus_scan, corpus_re
 
 
 def test_verdicts_hold_when_retrieval_probes_only_a_few_inverted_lists(corpus_db, corpus_releases, real_embedder):
-    """Large registries are searched through inverted lists (IVFSettings.min_lines). Forced on the
-    corpus with small lists, of which each release line probes about one in twenty, every release
-    still gets its expected answer."""
+    """Large registries are searched through faiss inverted lists of compressed codes
+    (IndexSettings.min_lines). Forced on the corpus with small lists, of which each release line
+    probes about one in twenty, every release still gets its expected answer."""
     from dockguard.config import EngineSettings
     from dockguard.formats import read_script
-    from dockguard.index.ivf import IVFSettings
+    from dockguard.index.settings import IndexSettings
     from dockguard.pipeline import Scanner
     from dockguard.registry import Registry
 
-    settings = EngineSettings(index=IVFSettings(min_lines=0, lines_per_list=8, probes=5))
+    settings = EngineSettings(index=IndexSettings(min_lines=0, lines_per_list=8, probes=5))
     with Registry.open(corpus_db) as registry:
         scanner = Scanner(registry, real_embedder, settings)
         lists = scanner.index.lines.lists
-        assert lists is not None and len(lists.centroids) >= 20 * lists.probes
+        assert lists is not None and lists.lists >= 20 * settings.index.probes and len(lists) == len(scanner.index)
         results = {r["path"]: scanner.scan(read_script(CORPUS / r["path"]), r["path"]) for r in corpus_releases}
     wrong = _unexpected(results, corpus_releases)
     assert not wrong, "\n".join(wrong)

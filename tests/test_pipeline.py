@@ -26,7 +26,7 @@ def test_a_scan_loads_only_the_originals_something_aligned_with(tmp_path, fake_e
 
         def only_the_copy_aligns(release, original, *args):  # the fake embedder aligns a little of anything
             alignment = align(release, original, *args)
-            if np.shares_memory(original, copied):
+            if original.shape == copied.shape and np.array_equal(original, copied):
                 return alignment
             return Alignment((), alignment.release_lines, alignment.original_lines)
 

@@ -79,9 +79,9 @@ def main(debug: bool) -> None:
 
 
 def _add_commands() -> None:
-    from dockguard.cli import model, parse, receipts, registry, scan, service
+    from dockguard.cli import index, model, parse, receipts, registry, scan, service
 
-    for module in (parse, registry, receipts, scan, model, service):
+    for module in (parse, registry, receipts, scan, index, model, service):
         for command in module.COMMANDS:
             main.add_command(command)
 

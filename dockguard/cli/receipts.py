@@ -36,12 +36,26 @@ def _certificates(paths: Sequence[Path]) -> Any:
 
 
 @click.command()
-@click.option("--head", "heads", multiple=True, metavar="SEQ:HASH", help="A head published earlier (from `receipts head`): the chain must still pass through it; repeatable.")
+@click.option(
+    "--head",
+    "heads",
+    multiple=True,
+    metavar="SEQ:HASH",
+    help="A head published earlier (from `receipts head`): the chain must still pass through it; repeatable.",
+)
 @_tsa_cert_option
-@click.option("--tsr", "tsr_files", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path), help="A timestamp response kept outside the registry: the chain must contain the head it covers; repeatable.")
+@click.option(
+    "--tsr",
+    "tsr_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A timestamp response kept outside the registry: the chain must contain the head it covers; repeatable.",
+)
 @db_option
 @format_option("text", "json")
-def verify(heads: Sequence[str], tsa_certs: Sequence[Path], tsr_files: Sequence[Path], db: str | None, fmt: str) -> None:
+def verify(
+    heads: Sequence[str], tsa_certs: Sequence[Path], tsr_files: Sequence[Path], db: str | None, fmt: str
+) -> None:
     """Check the receipt chain, every registered work, published heads and timestamps.
 
     Exit 0 when everything checks out, 1 when something does not (tampering, a rewritten history).
@@ -57,7 +71,9 @@ def verify(heads: Sequence[str], tsa_certs: Sequence[Path], tsr_files: Sequence[
     parsed = [parse_head(text) for text in heads]
     certificates = _certificates(tsa_certs)
     with open_registry(db) as registry:
-        report = verify_registry(registry, heads=parsed, tsa_certificates=certificates, timestamp_files=tsr_files)
+        report = verify_registry(
+            registry, heads=parsed, tsa_certificates=certificates, timestamp_files=tsr_files
+        )
     if fmt == "json":
         emit_json(report.to_json())
     else:
@@ -66,7 +82,9 @@ def verify(heads: Sequence[str], tsa_certs: Sequence[Path], tsr_files: Sequence[
         for check in report.timestamps:
             if check.ok:
                 where = f"receipt #{check.seq}" if check.seq else "the empty chain"
-                click.echo(f"timestamp {check.source}: {where} existed at {check.gen_time} ({check.tsa}; signature {check.signature})")
+                click.echo(
+                    f"timestamp {check.source}: {where} existed at {check.gen_time} ({check.tsa}; signature {check.signature})"
+                )
         extra = f", {report.heads_checked} head(s)" if report.heads_checked else ""
         extra += f", {len(report.timestamps)} timestamp(s)" if report.timestamps else ""
         click.echo(
@@ -115,7 +133,13 @@ def receipts_head(db: str | None, fmt: str) -> None:
 
 
 @receipts.command("timestamp-request")
-@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Where to write the TimeStampReq (.tsq, DER).")
+@click.option(
+    "--output",
+    "-o",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the TimeStampReq (.tsq, DER).",
+)
 @click.option("--no-nonce", is_flag=True, help="Leave the nonce out (some TSAs want none).")
 @db_option
 @format_option("text", "json")
@@ -147,7 +171,14 @@ def receipts_timestamp_request(output: Path, no_nonce: bool, db: str | None, fmt
         raise InputError(output, f"cannot write the request: {exc.strerror}") from exc
     message = head_message(head.seq, head.hash)
     if fmt == "json":
-        emit_json({**head.to_json(), "message": message.decode("ascii"), "sha256": hashlib.sha256(message).hexdigest(), "request": str(output)})
+        emit_json(
+            {
+                **head.to_json(),
+                "message": message.decode("ascii"),
+                "sha256": hashlib.sha256(message).hexdigest(),
+                "request": str(output),
+            }
+        )
     else:
         click.echo(f"wrote {output}: a timestamp request for head {head.seq}:{head.hash}")
 
@@ -190,8 +221,14 @@ def receipts_attach(tsr: Path, db: str | None, fmt: str) -> None:
 
 
 @receipts.command("check")
-@click.argument("receipt_file", metavar="RECEIPT.json", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--script", type=click.Path(exists=True, path_type=Path), help="The registered script (file, folder or zip): its content hash must be the receipt's.")
+@click.argument(
+    "receipt_file", metavar="RECEIPT.json", type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--script",
+    type=click.Path(exists=True, path_type=Path),
+    help="The registered script (file, folder or zip): its content hash must be the receipt's.",
+)
 @_tsa_cert_option
 @format_option("text", "json")
 def receipts_check(receipt_file: Path, script: Path | None, tsa_certs: Sequence[Path], fmt: str) -> None:
@@ -217,9 +254,13 @@ def receipts_check(receipt_file: Path, script: Path | None, tsa_certs: Sequence[
             click.echo(f"FAILED: {problem}")
         for check in result.timestamps:
             if check.ok:
-                click.echo(f"{check.source}: existed at {check.gen_time} ({check.tsa}; signature {check.signature})")
+                click.echo(
+                    f"{check.source}: existed at {check.gen_time} ({check.tsa}; signature {check.signature})"
+                )
         state = "OK" if result.ok else "FAILED"
-        anchored = "anchored by a verified timestamp" if result.anchored else "not anchored (no verified timestamp)"
+        anchored = (
+            "anchored by a verified timestamp" if result.anchored else "not anchored (no verified timestamp)"
+        )
         click.echo(
             f"{state}: {result.work_id}, {result.receipts_checked} receipt(s) to head {result.head}, "
             f"content {result.content}, {anchored}."
@@ -232,7 +273,12 @@ def receipts_check(receipt_file: Path, script: Path | None, tsa_certs: Sequence[
 
 @click.command("receipt")
 @click.argument("work_id")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the receipt here instead of stdout.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the receipt here instead of stdout.",
+)
 @db_option
 def works_receipt(work_id: str, output: Path | None, db: str | None) -> None:
     """Export a work's receipt with the chain path to the head (JSON), checkable offline.

@@ -18,6 +18,7 @@ from dockguard.cli.common import (
     device_option,
     emit_json,
     format_option,
+    index_dir_option,
     model_option,
     open_registry,
     progress,
@@ -27,17 +28,30 @@ from dockguard.cli.common import (
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option("--manifest", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="TSV/CSV with a header row: work_id (or id), path, title, lang, owner, more metadata columns.")
+@click.option(
+    "--manifest",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="TSV/CSV with a header row: work_id (or id), path, title, lang, owner, more metadata columns.",
+)
 @click.option("--title", help="Title of the work (one PATH only).")
 @click.option("--owner", default="", help="Rights holder.")
 @click.option("--lang", help="Language tag (zh-Hans, zh-Hant, ...), instead of the detected one.")
-@click.option("--id", "work_id", help="Work id (one PATH only) [default: dg- and the start of the content hash].")
-@click.option("--meta", multiple=True, metavar="KEY=VALUE", help="Metadata to keep with the work; repeatable.")
-@click.option("--skip-existing", is_flag=True, help="Skip works whose content or id is registered already instead of failing.")
+@click.option(
+    "--id", "work_id", help="Work id (one PATH only) [default: dg- and the start of the content hash]."
+)
+@click.option(
+    "--meta", multiple=True, metavar="KEY=VALUE", help="Metadata to keep with the work; repeatable."
+)
+@click.option(
+    "--skip-existing",
+    is_flag=True,
+    help="Skip works whose content or id is registered already instead of failing.",
+)
 @db_option
 @model_option
 @device_option
 @backend_option
+@index_dir_option
 @with_ray_options
 @format_option("text", "json")
 def register(
@@ -53,6 +67,7 @@ def register(
     model: str | None,
     device: str | None,
     backend: str | None,
+    index_dir: Path | None,
     use_ray: bool,
     workers: int | None,
     fmt: str,
@@ -95,8 +110,15 @@ def register(
         from dockguard.registry import Batch
 
         with open_registry(db) as registry, progress(len(entries), "registering", fmt == "text") as advance:
-            done = register_catalogue(registry, entries, owner=owner, meta=extra, embedder=EmbedderSpec(model, device, backend),
-                                      workers=workers, progress=advance)
+            done = register_catalogue(
+                registry,
+                entries,
+                owner=owner,
+                meta=extra,
+                embedder=EmbedderSpec(model, device, backend),
+                workers=workers,
+                progress=advance,
+            )
         works, batch, failed = list(done.works), Batch(done.receipts, done.skipped), list(done.failed)
     else:
         with progress(len(entries), "parsing", fmt == "text") as advance:
@@ -105,7 +127,11 @@ def register(
             embedder = load_embedder(model, device, backend=backend)
             total = sum(len(w.script.lines) for w in works)
             with progress(total, "embedding lines", fmt == "text") as advance:
-                batch = register_works(registry, works, embedder, progress=advance, skip_existing=skip_existing)
+                batch = register_works(
+                    registry, works, embedder, progress=advance, skip_existing=skip_existing
+                )
+            if batch.receipts:
+                _update_index(registry, embedder, index_dir)
     from dockguard.report.registry_json import batch_json
 
     answer = batch_json(batch, works)
@@ -115,14 +141,37 @@ def register(
         emit_json({**answer, **({"failed": failures} if use_ray else {})})
     else:
         for row in rows:
-            click.echo(f"registered {row['work_id']}  {row['title']}  ({row['language']}, {row['lines']} lines)  receipt {row['receipt'][:16]}")
+            click.echo(
+                f"registered {row['work_id']}  {row['title']}  ({row['language']}, {row['lines']} lines)  receipt {row['receipt'][:16]}"
+            )
         for s in skipped:
             click.echo(f"skipped {s['work_id']} ({s['title']}): {s['reason']}")
-        click.echo(f"{len(rows)} work(s) registered, {len(skipped)} skipped" + (f", {len(failures)} failed." if failures else "."))
+        click.echo(
+            f"{len(rows)} work(s) registered, {len(skipped)} skipped"
+            + (f", {len(failures)} failed." if failures else ".")
+        )
     for f in failures:
-        click.echo(f"error: {f['message']}" if f["kind"] == "input" else f"internal error: {f['path']}: {f['message']}", err=True)
+        click.echo(
+            f"error: {f['message']}"
+            if f["kind"] == "input"
+            else f"internal error: {f['path']}: {f['message']}",
+            err=True,
+        )
     if failures:
         sys.exit(EXIT_INTERNAL if any(f["kind"] == "internal" for f in failures) else EXIT_USAGE)
+
+
+def _update_index(registry: Any, embedder: Any, index_dir: Path | None) -> None:
+    """Add the new works to the line index now; the registration stands if that fails (the next
+    scan catches up), so it is said, not raised."""
+    from dockguard.config import EngineSettings
+    from dockguard.errors import LineIndexError
+    from dockguard.index.registry_index import update_index
+
+    try:
+        update_index(registry, embedder, EngineSettings(), index_dir)
+    except LineIndexError as exc:
+        click.echo(f"warning: registered, but the line index was not updated: {exc}", err=True)
 
 
 @click.group()

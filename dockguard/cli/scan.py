@@ -20,6 +20,7 @@ from dockguard.cli.common import (
     device_option,
     fail_on_option,
     format_option,
+    index_dir_option,
     model_option,
     open_registry,
     progress,
@@ -79,13 +80,29 @@ class _Outputs:
 @click.option("--top", default=5, show_default=True, help="Matches reported per release.")
 @format_option("text", "json", "jsonl", "junit")
 @fail_on_option
-@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write a self-contained HTML report here.")
-@click.option("--pdf", "pdf_path", type=click.Path(dir_okay=False, path_type=Path), help="Also print the HTML report to PDF (headless Chromium).")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the output here instead of stdout (only once the scan succeeded).")
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write a self-contained HTML report here.",
+)
+@click.option(
+    "--pdf",
+    "pdf_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also print the HTML report to PDF (headless Chromium).",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the output here instead of stdout (only once the scan succeeded).",
+)
 @db_option
 @model_option
 @device_option
 @backend_option
+@index_dir_option
 @with_ray_options
 def scan(
     paths: Sequence[Path],
@@ -99,6 +116,7 @@ def scan(
     model: str | None,
     device: str | None,
     backend: str | None,
+    index_dir: Path | None,
     use_ray: bool,
     workers: int | None,
 ) -> None:
@@ -147,15 +165,26 @@ def scan(
                     if use_ray:  # --- Ray: the library does it all (dockguard.distributed)
                         from dockguard.distributed import EmbedderSpec, scan_catalogue
 
-                        catalogue = scan_catalogue(registry, releases, embedder=EmbedderSpec(model, device, backend),
-                                                   workers=workers, on_result=done)
-                        results, failed = list(catalogue.results), list(catalogue.failed)  # in the order given
+                        catalogue = scan_catalogue(
+                            registry,
+                            releases,
+                            embedder=EmbedderSpec(model, device, backend),
+                            workers=workers,
+                            on_result=done,
+                            index_dir=index_dir,
+                        )
+                        results, failed = (
+                            list(catalogue.results),
+                            list(catalogue.failed),
+                        )  # in the order given
                         model_id = catalogue.model_id
                     else:
-                        scanner = Scanner(registry, embedder)
+                        scanner = Scanner(registry, embedder, index_dir=index_dir)
                         for path in releases:
                             done(scanner.scan_path(path))
-            document = ScanDocument.build(results, registry=header.registry, model=model_id, fail_on=level, top=top)
+            document = ScanDocument.build(
+                results, registry=header.registry, model=model_id, fail_on=level, top=top
+            )
             _render(document, fmt, stream, to_file=outputs.output is not None)
         finally:
             if stream is not sys.stdout:
@@ -166,7 +195,9 @@ def scan(
         outputs.discard()
         raise
     for f in failed:
-        click.echo(f"error: {f.message}" if f.kind == "input" else f"internal error: {f.path}: {f.message}", err=True)
+        click.echo(
+            f"error: {f.message}" if f.kind == "input" else f"internal error: {f.path}: {f.message}", err=True
+        )
     if failed:
         sys.exit(EXIT_INTERNAL if any(f.kind == "internal" for f in failed) else EXIT_USAGE)
     sys.exit(EXIT_FLAGGED if document.flagged else EXIT_OK)
@@ -192,12 +223,25 @@ def _render(document: ScanDocument, fmt: str, stream, to_file: bool) -> None:  #
 @click.argument("release", type=click.Path(exists=True, path_type=Path))
 @format_option("text", "json")
 @fail_on_option
-@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write an HTML report.")
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write an HTML report.",
+)
 @model_option
 @device_option
 @backend_option
-def compare(original: Path, release: Path, fmt: str, fail_on: str, report_path: Path | None, model: str | None, device: str | None,
-            backend: str | None) -> None:
+def compare(
+    original: Path,
+    release: Path,
+    fmt: str,
+    fail_on: str,
+    report_path: Path | None,
+    model: str | None,
+    device: str | None,
+    backend: str | None,
+) -> None:
     """Compare two works directly, with no registry.
 
     \b
@@ -211,7 +255,9 @@ def compare(original: Path, release: Path, fmt: str, fail_on: str, report_path: 
     try:
         embedder = load_embedder(model, device, backend=backend)
         result = compare_paths(original, release, embedder)
-        document = ScanDocument.build([result], registry="(none: compare)", model=embedder.model_id, fail_on=VerdictLevel(fail_on))
+        document = ScanDocument.build(
+            [result], registry="(none: compare)", model=embedder.model_id, fail_on=VerdictLevel(fail_on)
+        )
         _render(document, fmt, sys.stdout, to_file=False)
         outputs.write_reports(document)
         outputs.commit()
@@ -223,8 +269,16 @@ def compare(original: Path, release: Path, fmt: str, fail_on: str, report_path: 
 
 @click.command()
 @click.argument("result", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True, help="HTML file to write.")
-@click.option("--pdf", "pdf_path", type=click.Path(dir_okay=False, path_type=Path), help="Also print it to PDF.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="HTML file to write.",
+)
+@click.option(
+    "--pdf", "pdf_path", type=click.Path(dir_okay=False, path_type=Path), help="Also print it to PDF."
+)
 def report(result: Path, output: Path, pdf_path: Path | None) -> None:
     """Render a saved `scan --format json` result as a self-contained HTML report.
 

@@ -95,7 +95,9 @@ def _prepare(spec: EmbedderSpec, workers: Workers) -> None:
     build_default_model(spec.cache_dir, backend=resolve_backend(spec.backend, spec.device or workers.device))
 
 
-def _run(ds: Any, worker: type, constructor_args: tuple[Any, ...], workers: Workers) -> Iterator[dict[str, Any]]:
+def _run(
+    ds: Any, worker: type, constructor_args: tuple[Any, ...], workers: Workers
+) -> Iterator[dict[str, Any]]:
     from ray.data import ActorPoolStrategy
 
     mapped = ds.map_batches(
@@ -178,7 +180,9 @@ def register_catalogue(
             progress(1)
     flush()
     failed.sort(key=lambda f: f.path)
-    return CatalogueRegistration(tuple(works), tuple(receipts), tuple(skipped), tuple(failed), batches, layout)
+    return CatalogueRegistration(
+        tuple(works), tuple(receipts), tuple(skipped), tuple(failed), batches, layout
+    )
 
 
 class _Replay:
@@ -195,7 +199,9 @@ class _Replay:
     def expect(self, texts: Sequence[str], vectors: np.ndarray) -> None:
         self._next = (tuple(texts), vectors)
 
-    def embed(self, texts: Sequence[str], *, batch_size: int | None = None, progress: Progress | None = None) -> np.ndarray:
+    def embed(
+        self, texts: Sequence[str], *, batch_size: int | None = None, progress: Progress | None = None
+    ) -> np.ndarray:
         if self._next is None or self._next[0] != tuple(texts):
             raise RuntimeError("a Ray scan asked for vectors of texts no worker embedded")
         vectors = self._next[1]
@@ -212,6 +218,7 @@ def scan_catalogue(
     workers: int | None = None,
     cpus_per_worker: int = 1,
     on_result: Callable[[ScanResult], None] | None = None,
+    index_dir: Path | str | None = None,
 ) -> CatalogueScan:
     """Scan the releases `paths` against `registry`: read and embedded by Ray workers, retrieved and
     aligned here (the registry view is loaded once). `on_result` is called as each release is done."""
@@ -227,7 +234,7 @@ def scan_catalogue(
     # lazily loaded: only its model id and dimension are used here, the model never is
     local = load_embedder(spec.model, spec.device or layout.device, spec.cache_dir, backend=spec.backend)
     replay = _Replay(local)
-    scanner = Scanner(registry, replay, settings)
+    scanner = Scanner(registry, replay, settings, index_dir)
     scanner.index  # noqa: B018  (fails now, before any embedding, on a registry of another model)
 
     rows = [{"index": i, "path": str(p)} for i, p in enumerate(paths)]
@@ -244,7 +251,9 @@ def scan_catalogue(
         replay.expect(FlatScript.of(script).texts, vectors)
         result = scanner.scan(script, str(row["path"]), formats_of(script))
         # the embedding happened on the worker: its time, not the replay's
-        timings = tuple((k, round(float(row["seconds"]), 4) if k == "embed" else v) for k, v in result.timings)
+        timings = tuple(
+            (k, round(float(row["seconds"]), 4) if k == "embed" else v) for k, v in result.timings
+        )
         result = replace(result, timings=timings)
         results[int(row["index"])] = result
         if on_result:

@@ -23,8 +23,17 @@ from dockguard.errors import DockGuardError
 COLUMNS = ("index", "path", "status", "error", "payload", "seconds")
 
 
-def _row(index: int, path: str, status: str, error: str = "", payload: bytes = b"", seconds: float = 0.0) -> dict[str, Any]:
-    return {"index": index, "path": path, "status": status, "error": error, "payload": payload, "seconds": seconds}
+def _row(
+    index: int, path: str, status: str, error: str = "", payload: bytes = b"", seconds: float = 0.0
+) -> dict[str, Any]:
+    return {
+        "index": index,
+        "path": path,
+        "status": status,
+        "error": error,
+        "payload": payload,
+        "seconds": seconds,
+    }
 
 
 def _failure(exc: Exception) -> str:
@@ -96,11 +105,15 @@ class RegisterWorker(_EmbeddingWorker):
             try:
                 (work,) = read_works([entry])
                 if work.work_id in self.registered_ids or work.content_hash in self.registered_hashes:
-                    rows.append(_row(int(index), str(entry.path), "skipped", payload=pickle.dumps((work, None))))
+                    rows.append(
+                        _row(int(index), str(entry.path), "skipped", payload=pickle.dumps((work, None)))
+                    )
                     continue
                 artifacts = fingerprint(work.script, self.embedder, self.settings)
                 payload = pickle.dumps((work, artifacts), protocol=pickle.HIGHEST_PROTOCOL)
-                rows.append(_row(int(index), str(entry.path), "ok", payload=payload, seconds=time.perf_counter() - t))
+                rows.append(
+                    _row(int(index), str(entry.path), "ok", payload=payload, seconds=time.perf_counter() - t)
+                )
             except Exception as exc:  # one bad file fails only itself
                 rows.append(_row(int(index), str(entry.path), "failed", error=_failure(exc)))
         return _columns(rows)
@@ -119,7 +132,9 @@ class ScanWorker(_EmbeddingWorker):
                 script = read_script(Path(path))
                 texts = FlatScript.of(script).texts
                 t = time.perf_counter()  # the embedding alone, as a single-process scan times it
-                vectors = self.embedder.embed(texts) if texts else np.zeros((0, self.embedder.dim), np.float32)
+                vectors = (
+                    self.embedder.embed(texts) if texts else np.zeros((0, self.embedder.dim), np.float32)
+                )
                 seconds = time.perf_counter() - t
                 payload = pickle.dumps((script, vectors.astype(np.float32)), protocol=pickle.HIGHEST_PROTOCOL)
                 rows.append(_row(int(index), str(path), "ok", payload=payload, seconds=seconds))

@@ -586,7 +586,9 @@ def read_manifest(folder: Path, model_id: str | None = None) -> dict[str, Any] |
     return manifest
 
 
-def _install(staging: Path, target: Path, model_id: str, complete: Callable[[Path], bool] | None = None) -> None:
+def _install(
+    staging: Path, target: Path, model_id: str, complete: Callable[[Path], bool] | None = None
+) -> None:
     """Rename the finished `staging` folder to `target`, moving aside whatever stood there.
 
     `complete(target)` says whether a folder another process installed meanwhile is a finished one

@@ -132,13 +132,19 @@ def build_default_model(cache_dir: Path | None = None, force: bool = False, back
 
     require_onnxruntime()
     onnx_dir = build_onnx_folder(
-        torch_dir, backend_model_dir("onnx", cache_dir), model_id=backend_model_id("onnx"), backend="onnx",
+        torch_dir,
+        backend_model_dir("onnx", cache_dir),
+        model_id=backend_model_id("onnx"),
+        backend="onnx",
         force=force and backend == "onnx",
     )
     if backend == "onnx":
         return onnx_dir
     return build_onnx_folder(
-        onnx_dir, backend_model_dir(backend, cache_dir), model_id=backend_model_id(backend), backend=backend,
+        onnx_dir,
+        backend_model_dir(backend, cache_dir),
+        model_id=backend_model_id(backend),
+        backend=backend,
         force=force,
     )
 
@@ -175,7 +181,10 @@ def load_embedder(
         _limit_torch_threads(threads)
         fp16 = (explicit or resolve_backend(None, device)) == "torch-fp16"
         return SentenceTransformerEmbedder(
-            model, device, half=fp16, batch_size=GPU_BATCH_SIZE if fp16 else 64,
+            model,
+            device,
+            half=fp16,
+            batch_size=GPU_BATCH_SIZE if fp16 else 64,
             model_id=f"{model}+torch-fp16" if fp16 else None,
         )
     chosen = resolve_backend(backend, device)
@@ -187,8 +196,13 @@ def load_embedder(
     _limit_torch_threads(threads)
     fp16 = chosen == "torch-fp16"
     return SentenceTransformerEmbedder(
-        str(path), device, model_id=backend_model_id(chosen), dim=DEFAULT_DIM, local_files_only=True,
-        half=fp16, batch_size=GPU_BATCH_SIZE if fp16 else 64,
+        str(path),
+        device,
+        model_id=backend_model_id(chosen),
+        dim=DEFAULT_DIM,
+        local_files_only=True,
+        half=fp16,
+        batch_size=GPU_BATCH_SIZE if fp16 else 64,
     )
 
 
@@ -208,10 +222,19 @@ def _limit_torch_threads(threads: int | None) -> None:
         torch.set_num_threads(threads)
 
 
-def model_info(model: str | None = None, cache_dir: Path | None = None, backend: str | None = None) -> dict[str, Any]:
+def model_info(
+    model: str | None = None, cache_dir: Path | None = None, backend: str | None = None
+) -> dict[str, Any]:
     """What `dockguard model info` shows, without loading or building anything."""
     if model in FAKE_NAMES:
-        fake = {"model_id": "fake-ngram-v1", "backend": None, "path": None, "built": True, "dim": 256, "size_bytes": 0}
+        fake = {
+            "model_id": "fake-ngram-v1",
+            "backend": None,
+            "path": None,
+            "built": True,
+            "dim": 256,
+            "size_bytes": 0,
+        }
         return {**fake, "source": None, "built_at": None}
     if not is_default_model(model):
         assert model is not None
@@ -232,7 +255,11 @@ def model_info(model: str | None = None, cache_dir: Path | None = None, backend:
     chosen = resolve_backend(backend)
     model_id = backend_model_id(chosen)
     path = backend_model_dir(chosen, cache_dir)
-    manifest = read_onnx_manifest(path, model_id) if chosen.startswith("onnx") else read_manifest(path, default_model_id())
+    manifest = (
+        read_onnx_manifest(path, model_id)
+        if chosen.startswith("onnx")
+        else read_manifest(path, default_model_id())
+    )
     unbuilt = {"package": SOURCE_PACKAGE, "version": source_version(), "file": SOURCE_FILE, "sha256": None}
     source = manifest["source"] if manifest else unbuilt
     return {

@@ -46,7 +46,9 @@ class OnnxEmbedder:
         self._model_id = model_id
         manifest = read_onnx_manifest(self.folder, model_id)
         if manifest is None:
-            raise ModelError(f"{self.folder}: not a complete ONNX model folder of {model_id!r}; run `dockguard model build`")
+            raise ModelError(
+                f"{self.folder}: not a complete ONNX model folder of {model_id!r}; run `dockguard model build`"
+            )
         self.manifest = manifest
         self._dim = int(manifest["dim"])
         self._loaded: tuple[Any, Any] | None = None
@@ -88,8 +90,10 @@ class OnnxEmbedder:
                     session = ort.InferenceSession(str(self.folder / ONNX_FILE), options, providers=providers)
                     tokenizer = Tokenizer.from_file(str(self.folder / "tokenizer.json"))
                 except Exception as exc:
-                    raise ModelError(f"{self.folder}: cannot load the ONNX model ({exc}); rebuild it: "
-                                     "dockguard model build --force") from exc
+                    raise ModelError(
+                        f"{self.folder}: cannot load the ONNX model ({exc}); rebuild it: "
+                        "dockguard model build --force"
+                    ) from exc
                 tokenizer.no_padding()
                 tokenizer.no_truncation()
                 self._loaded = (session, tokenizer)

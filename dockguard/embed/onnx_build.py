@@ -45,7 +45,9 @@ def require_onnxruntime() -> Any:
     try:
         import onnxruntime
     except ImportError as exc:
-        raise ModelError(f"the ONNX backends need ONNX Runtime, which is not installed ({exc}): {INSTALL_HINT}") from exc
+        raise ModelError(
+            f"the ONNX backends need ONNX Runtime, which is not installed ({exc}): {INSTALL_HINT}"
+        ) from exc
     return onnxruntime
 
 
@@ -107,8 +109,11 @@ def export_onnx(source: Path, dest: Path) -> None:
             str(dest / ONNX_FILE),
             input_names=list(INPUTS),
             output_names=[OUTPUT],
-            dynamic_axes={"input_ids": {0: "batch", 1: "tokens"}, "attention_mask": {0: "batch", 1: "tokens"},
-                          OUTPUT: {0: "batch"}},
+            dynamic_axes={
+                "input_ids": {0: "batch", 1: "tokens"},
+                "attention_mask": {0: "batch", 1: "tokens"},
+                OUTPUT: {0: "batch"},
+            },
             opset_version=OPSET,
             dynamo=False,
         )
@@ -142,11 +147,15 @@ def build_onnx_folder(
     if backend == "onnx":
         upstream = read_torch_manifest(source)
         if upstream is None:
-            raise ModelError(f"{source}: not a complete model folder; run `dockguard model build --backend torch`")
+            raise ModelError(
+                f"{source}: not a complete model folder; run `dockguard model build --backend torch`"
+            )
     elif backend == "onnx-int8":
         upstream = read_onnx_manifest(source)
         if upstream is None:
-            raise ModelError(f"{source}: not a complete ONNX folder; run `dockguard model build --backend onnx`")
+            raise ModelError(
+                f"{source}: not a complete ONNX folder; run `dockguard model build --backend onnx`"
+            )
     else:
         raise ValueError(f"no ONNX build for backend {backend!r}")
     tokenizer = json.loads((source / "tokenizer.json").read_text(encoding="utf-8"))

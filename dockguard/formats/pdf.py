@@ -37,7 +37,8 @@ def pdf_text(data: bytes, file: str) -> str:
         max_pages = active_limits().max_pages
         if count > max_pages:
             raise InputError(
-                file, f"has {count:,} pages, over the {max_pages:,} pages limit (set {MAX_PAGES_ENV} to read it)"
+                file,
+                f"has {count:,} pages, over the {max_pages:,} pages limit (set {MAX_PAGES_ENV} to read it)",
             )
         pages = []
         for page in reader.pages:

@@ -38,4 +38,3 @@ def read_subtitle_lines(text: str, file: str) -> tuple[EpisodeDraft, ...]:
             for cue in cue_lines(line, Location(file, line=number)):
                 asm.add(cue)
     return asm.finish()
-

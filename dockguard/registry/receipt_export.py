@@ -96,7 +96,7 @@ class WorkReceipt:
     def from_json(cls, data: object, source: str) -> WorkReceipt:
         """The document read back; InputError (naming `source`) when it is not one."""
         if not isinstance(data, Mapping) or data.get("format") != FORMAT:
-            raise InputError(source, f"not a DockGuard work receipt (no \"format\": \"{FORMAT}\")")
+            raise InputError(source, f'not a DockGuard work receipt (no "format": "{FORMAT}")')
         try:
             work = data["work"]
             stamps = tuple(
@@ -119,7 +119,9 @@ class WorkReceipt:
                 timestamps=stamps,
             )
         except (KeyError, TypeError, ValueError, binascii.Error) as exc:
-            raise InputError(source, f"a damaged DockGuard work receipt ({type(exc).__name__}: {exc})") from exc
+            raise InputError(
+                source, f"a damaged DockGuard work receipt ({type(exc).__name__}: {exc})"
+            ) from exc
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,7 +211,9 @@ def check_work_receipt(
             problems.append(f"{label}: its hash does not match its fields: the receipt was edited")
         if previous is not None:
             if current.seq != previous.seq + 1:
-                problems.append(f"{label}: follows receipt #{previous.seq}: a receipt is missing from the path")
+                problems.append(
+                    f"{label}: follows receipt #{previous.seq}: a receipt is missing from the path"
+                )
             if current.prev_hash != previous.hash:
                 problems.append(f"{label}: does not follow receipt #{previous.seq} (prev_hash mismatch)")
         chain[current.seq] = current.hash

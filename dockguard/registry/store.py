@@ -126,6 +126,19 @@ class Registry:
             raise
         return cls(engine, shown, version, now, read_only)
 
+    @property
+    def sqlite_path(self) -> Path | None:
+        """The database file of a SQLite registry (None for PostgreSQL or an in-memory database)."""
+        database = self._engine.url.database
+        if self.backend != "sqlite" or not database or database == ":memory:" or database.startswith("file:"):
+            return None
+        return Path(database)
+
+    @property
+    def identity(self) -> str:
+        """The registry's URL without its password: names its index folder in the user's cache."""
+        return self._engine.url.render_as_string(hide_password=True)
+
     def close(self) -> None:
         self._engine.dispose()
 
@@ -157,7 +170,9 @@ class Registry:
         return list(self.add_batch(items).receipts)
 
     @_retried
-    def add_batch(self, items: Sequence[tuple[Work, Sequence[Artifact]]], *, skip_existing: bool = False) -> Batch:
+    def add_batch(
+        self, items: Sequence[tuple[Work, Sequence[Artifact]]], *, skip_existing: bool = False
+    ) -> Batch:
         """`add_works`, and with `skip_existing` the works whose id or content is registered already
         (or came earlier in the batch) are skipped instead of refused; the check runs inside the
         write transaction, so a work registered meanwhile by another process is skipped too."""
@@ -254,13 +269,24 @@ class Registry:
             return tuple(row_to_line(row) for row in _child_rows(session, LineRow, work_id, LineRow.position))
 
     @_retried
-    def line_texts(self) -> dict[str, list[str]]:
-        """Every registered work's line texts in script order, in one query (no scripts rebuilt)."""
+    def line_texts(self, work_ids: Iterable[str] | None = None) -> dict[str, list[str]]:
+        """Every registered work's (or only these works') line texts in script order, without
+        rebuilding scripts."""
         query = select(LineRow.work_id, LineRow.text).order_by(LineRow.work_id, LineRow.position)
+        ids = None if work_ids is None else sorted(set(work_ids))
+        queries = (
+            [query]
+            if ids is None
+            else [
+                query.where(LineRow.work_id.in_(ids[i : i + _IN_CHUNK]))
+                for i in range(0, len(ids), _IN_CHUNK)
+            ]
+        )
         out: dict[str, list[str]] = {}
         with self._reading("reading line texts") as session:
-            for work_id, text in session.execute(query):
-                out.setdefault(work_id, []).append(text)
+            for chunk_query in queries:
+                for work_id, text in session.execute(chunk_query.execution_options(yield_per=10_000)):
+                    out.setdefault(work_id, []).append(text)
         return out
 
     @_retried
@@ -322,7 +348,10 @@ class Registry:
         if self.schema_version < 2:  # an older registry opened read-only has no timestamps table
             return []
         with self._reading("reading timestamps") as session:
-            return [_stored_timestamp(row) for row in session.scalars(select(TimestampRow).order_by(TimestampRow.id))]
+            return [
+                _stored_timestamp(row)
+                for row in session.scalars(select(TimestampRow).order_by(TimestampRow.id))
+            ]
 
     @_retried
     def add_timestamp(self, seq: int, head_hash: str, gen_time: str, tsa: str, tsr: bytes) -> StoredTimestamp:
@@ -458,7 +487,9 @@ class Registry:
         if session.scalar(select(WorkRow.work_id).where(WorkRow.work_id == work_id)) is None:
             raise NotRegistered(f"no work {work_id!r} in the registry at {self.url}")
 
-    def _registered(self, session: Session, ids: Sequence[str], hashes: Sequence[str]) -> tuple[set[str], dict[str, str]]:
+    def _registered(
+        self, session: Session, ids: Sequence[str], hashes: Sequence[str]
+    ) -> tuple[set[str], dict[str, str]]:
         """Of these ids and content hashes, the ids registered already, and hash → registered work id."""
         wanted_ids, wanted_hashes = set(ids), set(hashes)
         known_ids: set[str] = set()
@@ -537,9 +568,15 @@ def _drop_repeats(
     for (work, artifacts), digest in zip(batch, hashes, strict=True):
         if digest in first_hash:
             earlier = first_hash[digest]
-            skipped.append(Skipped(work.work_id, work.title, earlier, f"same content as {earlier} in the batch"))
+            skipped.append(
+                Skipped(work.work_id, work.title, earlier, f"same content as {earlier} in the batch")
+            )
         elif work.work_id in first_id:
-            skipped.append(Skipped(work.work_id, work.title, work.work_id, f"id {work.work_id} appears twice in the batch"))
+            skipped.append(
+                Skipped(
+                    work.work_id, work.title, work.work_id, f"id {work.work_id} appears twice in the batch"
+                )
+            )
         else:
             first_id.add(work.work_id)
             first_hash[digest] = work.work_id

@@ -90,7 +90,9 @@ def parse_timestamp_response(data: bytes, source: str) -> tuple[TimeStampRespons
     try:
         response = decode_timestamp_response(bytes(data))
     except ValueError as exc:
-        raise TimestampError(f"{source}: not an RFC 3161 timestamp response (.tsr): {_first_line(exc)}") from exc
+        raise TimestampError(
+            f"{source}: not an RFC 3161 timestamp response (.tsr): {_first_line(exc)}"
+        ) from exc
     if response.status not in (0, 1):  # granted, granted with modifications
         detail = "; ".join(response.status_string) if response.status_string else "no reason given"
         raise TimestampError(f"{source}: the TSA refused the request (status {response.status}: {detail})")
@@ -213,7 +215,9 @@ def _matching_head(token: TimestampToken, chain: Mapping[int, str], claimed: int
     return None
 
 
-def _verify_signature(response: TimeStampResponse, message: bytes, certificates: Sequence[Certificate]) -> str:
+def _verify_signature(
+    response: TimeStampResponse, message: bytes, certificates: Sequence[Certificate]
+) -> str:
     """'' when the TSA's signature over `message` verifies against `certificates`, else why not.
 
     CA certificates among them are the trust anchors; a non-CA certificate with the timeStamping

@@ -101,7 +101,9 @@ def verify(
     checks: list[TimestampCheck] = []
     for stored in registry.timestamps():
         checks.append(
-            check_timestamp(stored.tsr, f"stored #{stored.id}", chain, tsa_certificates, claimed_seq=stored.seq)
+            check_timestamp(
+                stored.tsr, f"stored #{stored.id}", chain, tsa_certificates, claimed_seq=stored.seq
+            )
         )
     for path in timestamp_files:
         try:

@@ -72,7 +72,7 @@ def redact_url(url: str) -> str:
     if at >= 0 and ":" in head[:at] and "/" not in head[:at].split(":", 1)[0]:
         user = head[:at].split(":", 1)[0]
         head = f"{user}:***{head[at:]}"
-    return f"{scheme}://{head}{sep}" + _PASSWORD_IN_QUERY.sub(r"\1***", sep + query)[len(sep):]
+    return f"{scheme}://{head}{sep}" + _PASSWORD_IN_QUERY.sub(r"\1***", sep + query)[len(sep) :]
 
 
 def _normalize(value: str, origin: str) -> str:

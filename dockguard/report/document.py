@@ -128,7 +128,9 @@ class ScanDocument:
                     f"contradict its matches ({result.verdict.value}, {doc.is_flagged(result)})"
                 )
         if data["flagged"] != doc.flagged:
-            raise DocumentError(f"{source}: says {data['flagged']} flagged, but its results flag {doc.flagged}")
+            raise DocumentError(
+                f"{source}: says {data['flagged']} flagged, but its results flag {doc.flagged}"
+            )
         return doc
 
     @classmethod
@@ -204,9 +206,17 @@ def match_json(m: Match) -> Json:
             "order_kept": e.order_kept,
             "strength": e.strength,
             "exact_share": e.exact_share,
-            "blocks": [{"original": list(b.original), "release": list(b.release), "pairs": b.pairs} for b in e.blocks],
+            "blocks": [
+                {"original": list(b.original), "release": list(b.release), "pairs": b.pairs} for b in e.blocks
+            ],
             "renames": [
-                {"kind": r.kind, "original": r.original, "release": r.release, "support": r.support, "renamed": r.renamed}
+                {
+                    "kind": r.kind,
+                    "original": r.original,
+                    "release": r.release,
+                    "support": r.support,
+                    "renamed": r.renamed,
+                }
                 for r in e.renames
             ],
             "pairs": [
@@ -221,8 +231,16 @@ def match_json(m: Match) -> Json:
             ],
             "scene_map": [
                 {
-                    "original": {"episode": s.original_episode, "scene": s.original_scene, "heading": s.original_heading},
-                    "release": {"episode": s.release_episode, "scene": s.release_scene, "heading": s.release_heading},
+                    "original": {
+                        "episode": s.original_episode,
+                        "scene": s.original_scene,
+                        "heading": s.original_heading,
+                    },
+                    "release": {
+                        "episode": s.release_episode,
+                        "scene": s.release_scene,
+                        "heading": s.release_heading,
+                    },
                     "pairs": s.pairs,
                 }
                 for s in e.scene_map
@@ -243,7 +261,9 @@ def _result(r: Json) -> ScanResult:
 
 
 def _line(d: Json) -> LineRef:
-    return LineRef(d["index"], d["episode"], d["scene"], d["scene_heading"], d["where"], d["speaker"], d["text"])
+    return LineRef(
+        d["index"], d["episode"], d["scene"], d["scene_heading"], d["where"], d["speaker"], d["text"]
+    )
 
 
 def _span(v: list[int]) -> tuple[int, int]:
@@ -265,10 +285,18 @@ def _match(m: Json) -> Match:
         exact_share=float(e["exact_share"]),
         blocks=tuple(BlockSpan(_span(b["original"]), _span(b["release"]), b["pairs"]) for b in e["blocks"]),
         pairs=tuple(
-            AlignedPair(_line(p["original"]), _line(p["release"]), float(p["similarity"]), float(p["margin"]), p["block"])
+            AlignedPair(
+                _line(p["original"]),
+                _line(p["release"]),
+                float(p["similarity"]),
+                float(p["margin"]),
+                p["block"],
+            )
             for p in e["pairs"]
         ),
-        renames=tuple(Rename(r["kind"], r["original"], r["release"], r["support"], r["renamed"]) for r in e["renames"]),
+        renames=tuple(
+            Rename(r["kind"], r["original"], r["release"], r["support"], r["renamed"]) for r in e["renames"]
+        ),
         scene_map=tuple(
             SceneLink(
                 s["original"]["episode"],

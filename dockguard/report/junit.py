@@ -44,7 +44,9 @@ def render_junit(document: ScanDocument) -> str:
             failure.text = _describe(best)
         else:
             out = ET.SubElement(case, "system-out")
-            out.text = f"verdict {r.verdict.value}" + (f"; best match {_describe(r.matches[0])}" if r.matches else "")
+            out.text = f"verdict {r.verdict.value}" + (
+                f"; best match {_describe(r.matches[0])}" if r.matches else ""
+            )
     suites = ET.Element("testsuites")
     suites.append(suite)
     return ET.tostring(suites, encoding="unicode", xml_declaration=True)

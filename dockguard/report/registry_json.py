@@ -61,6 +61,11 @@ def work_json(work: Work, receipt: Receipt) -> Json:
         "registered_at": work.registered_at,
         "content_hash": work.content_hash,
         "meta": dict(work.meta),
-        "receipt": {"seq": receipt.seq, "hash": receipt.hash, "prev_hash": receipt.prev_hash, "at": receipt.at},
+        "receipt": {
+            "seq": receipt.seq,
+            "hash": receipt.hash,
+            "prev_hash": receipt.prev_hash,
+            "at": receipt.at,
+        },
         "script": summarize(work.script),
     }

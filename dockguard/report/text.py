@@ -15,7 +15,8 @@ def print_scan(console: Console, document: ScanDocument, pairs: int = 5) -> None
         style = VERDICT_WORDS[r.verdict].style
         console.print(
             f"[bold]{r.path}[/bold]  ({r.format}, {r.language}, {r.lines} lines)  "
-            f"[{style}]{r.verdict.value.upper()}[/{style}]" + ("  [red]FLAGGED[/red]" if document.is_flagged(r) else "")
+            f"[{style}]{r.verdict.value.upper()}[/{style}]"
+            + ("  [red]FLAGGED[/red]" if document.is_flagged(r) else "")
         )
         shown = [m for m in r.matches if m.verdict.level is not VerdictLevel.CLEAR] or list(r.matches[:1])
         for m in shown:
@@ -33,7 +34,10 @@ def print_scan(console: Console, document: ScanDocument, pairs: int = 5) -> None
                 continue
             renames = [x for x in e.renames if x.renamed]
             if renames:
-                console.print("    renames: " + "; ".join(f"{x.original} → {x.release} ({x.support})" for x in renames[:8]))
+                console.print(
+                    "    renames: "
+                    + "; ".join(f"{x.original} → {x.release} ({x.support})" for x in renames[:8])
+                )
             if pairs and e.pairs:
                 table = Table(show_header=True, header_style="bold", box=None, padding=(0, 1))
                 table.add_column("original", overflow="fold")

@@ -263,10 +263,7 @@ class JobQueue:
         for _ in range(8):  # another worker may win a race: try the next one
             with self.store.reading("looking for a scan") as session:
                 job_id = session.scalar(
-                    select(JobRow.job_id)
-                    .where(_claimable(now))
-                    .order_by(JobRow.seq)
-                    .limit(1)
+                    select(JobRow.job_id).where(_claimable(now)).order_by(JobRow.seq).limit(1)
                 )
             if job_id is None:
                 return None
