@@ -222,6 +222,7 @@ def probe(a: argparse.Namespace) -> dict[str, Any]:
             times.append(tm["retrieve"] + tm["align"])
             results[q["query_id"]] = r
         out["scan_s"] = times
+        out["load_average"] = os.getloadavg()[0]  # the machine is shared: how busy it was meanwhile
         out["scan_median_s"] = float(np.median(times))
         out["release_lines"] = float(np.median([results[q["query_id"]].lines for q in queries]))
         out["rss_scan_mb"], out["rss_peak_mb"] = rss_mb()

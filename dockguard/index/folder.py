@@ -156,6 +156,8 @@ class IndexFolder:
             name = (self.root / "CURRENT").read_text("utf-8").strip()
         except FileNotFoundError:
             return None
+        except OSError as exc:
+            raise LineIndexError(f"cannot read the line index at {self.root}: {exc.strerror or exc}") from exc
         return Generation(self.root / name)
 
     def new_generation(self) -> Generation:
