@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import mmap
 import os
 import shutil
 from collections.abc import Iterator
@@ -118,6 +119,9 @@ class Generation:
             return np.zeros(shape, dtype)
         return np.memmap(self.path / name, dtype=dtype, mode="r", shape=shape)
 
+    def mapped_vectors(self, count: int, dim: int) -> MappedRows:
+        return MappedRows(self.path / "vectors.f16", count, dim)
+
     def append(self, vectors: np.ndarray, owner: np.ndarray, worded: np.ndarray) -> None:
         for name, data in (("vectors.f16", vectors), ("owner.i32", owner), ("worded.u8", worded)):
             with open(self.path / name, "ab") as out:
@@ -143,6 +147,25 @@ class Generation:
                 os.fsync(fd)
             finally:
                 os.close(fd)
+
+
+class MappedRows:
+    """The first `count` line vectors, memory-mapped read-only. `release()` hands the pages read so
+    far back (they stay in the page cache): without it a long-lived scanner's resident memory would
+    grow with every registered line it ever re-ranked, towards the whole file."""
+
+    def __init__(self, path: Path, count: int, dim: int) -> None:
+        self._map: mmap.mmap | None = None
+        if count == 0:
+            self.array = np.zeros((0, dim), np.float16)
+            return
+        with open(path, "rb") as f:
+            self._map = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        self.array = np.frombuffer(self._map, dtype=np.float16, count=count * dim).reshape(count, dim)
+
+    def release(self) -> None:
+        if self._map is not None:
+            self._map.madvise(mmap.MADV_DONTNEED)
 
 
 class IndexFolder:

@@ -11,20 +11,22 @@ from __future__ import annotations
 import numpy as np
 
 from dockguard.index.faiss_lists import InvertedLists
+from dockguard.index.folder import MappedRows
 from dockguard.index.settings import IndexSettings
 
 
 class LineSearch:
     def __init__(
         self,
-        vectors: np.ndarray,
+        vectors: np.ndarray | MappedRows,
         alive: np.ndarray,
         lists: InvertedLists | None,
         lists_rows: int,
         settings: IndexSettings,
         block_rows: int = 32_768,
     ) -> None:
-        self.vectors = vectors  # float16 rows (memory-mapped)
+        self._mapped = vectors if isinstance(vectors, MappedRows) else None
+        self.vectors = vectors.array if isinstance(vectors, MappedRows) else vectors  # float16 rows
         self.alive = alive  # bool per row
         self.lists = lists
         self.lists_rows = lists_rows if lists is not None else 0
@@ -35,11 +37,18 @@ class LineSearch:
             np.packbits(alive[: self.lists_rows], bitorder="little") if self._dead_in_lists else None
         )
         # the unmerged rows are few (IndexSettings.merge_lines): kept as float32 for exact search
-        self._tail = np.asarray(vectors[self.lists_rows :], dtype=np.float32)
+        self._tail = self.rows(slice(self.lists_rows, None))
         self._tail_alive = alive[self.lists_rows :]
 
     def __len__(self) -> int:
         return len(self.vectors)
+
+    def rows(self, which: np.ndarray | slice) -> np.ndarray:
+        """Some rows' exact vectors, as float32 (a copy: the mapped pages are handed back)."""
+        out = np.asarray(self.vectors[which], dtype=np.float32)
+        if self._mapped is not None:
+            self._mapped.release()
+        return out
 
     def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Top-k cosine scores and row ids for each query vector, best first; -inf and -1 where a
