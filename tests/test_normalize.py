@@ -21,8 +21,8 @@ def test_traditional_and_simplified_meet():
 
 
 def test_conversion_is_by_phrase_with_the_official_dictionaries():
-    # by phrase: 乾 is 干 in 乾燥 but stays in 乾隆, 髮 and 發 both become 发 (a character table gets
-    # 乾隆 wrong); 英哩 → 英里 is in the official OpenCC dictionaries, not in the reimplementation's
+    # by phrase: 乾 is 干 in 乾燥 but stays in 乾隆 (a character table, like formats.zh.convert's,
+    # gets 乾隆 wrong); 英哩 → 英里 is in the official OpenCC dictionaries, not in the reimplementation's
     assert to_simplified("乾隆皇帝的頭髮很乾燥") == "乾隆皇帝的头发很干燥"
     assert canonical_text("不，只有37英哩。") == canonical_text("不 只有37英里")
     assert to_simplified("說話") == "说话" and to_simplified("说话") == "说话"
