@@ -14,6 +14,11 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q --upgrade pip
 	# torch first, pinned: a local CPU wheel here (anything else pulls gigabytes of CUDA)
 	$(PY) -m pip install -q torch==2.13.0
+	# a venv from before the move to the official opencc holds opencc-python-reimplemented, which
+	# installs the same `opencc` module: remove it, then reinstall the official files it shared
+	if $(PY) -m pip show -q opencc-python-reimplemented 2>/dev/null; then \
+		$(PY) -m pip uninstall -q -y opencc-python-reimplemented && \
+		$(PY) -m pip install -q --force-reinstall --no-deps 'opencc>=1.4.2,<1.5'; fi
 	$(PY) -m pip install -q -e '.[dev]'
 	touch $@
 

@@ -12,26 +12,34 @@ from typing import TYPE_CHECKING
 from dockguard.han import HAN_RE, has_han
 
 if TYPE_CHECKING:
+    from opencc import OpenCC
+
     from dockguard.model import FlatScript
 
 NAME_MASK = "〇"
+
+# Names what canonical_text makes, for the keys of what is built from it (MinHashSettings.key):
+# change it whenever the output changes. "opencc1.4" is the t2s dictionaries' release (pyproject
+# pins opencc to 1.4.x; tests/test_normalize.py checks the installed one).
+CANONICAL_TEXT = "canon2-opencc1.4"
 
 # every character that is not a letter, a digit or the mask is punctuation or space for our purpose
 _NOT_WORD = re.compile(rf"[^\w{NAME_MASK}]+", re.UNICODE)
 
 
 @lru_cache(maxsize=1)
-def _t2s():  # type: ignore[no-untyped-def]
+def _t2s() -> OpenCC:
     from opencc import OpenCC
 
-    return OpenCC("t2s")
+    return OpenCC("t2s.json")
 
 
 @lru_cache(maxsize=1 << 16)
 def to_simplified(text: str) -> str:
-    """Traditional Chinese characters → Simplified (no-op on other scripts). Cached: a scan meets
-    the same original lines once per release that aligns with them."""
-    return _t2s().convert(text) if has_han(text) else text
+    """Traditional Chinese → Simplified with OpenCC's t2s (phrases, then characters; no-op on other
+    scripts). Its output feeds the fingerprints: a change here needs a new MinHashSettings.key.
+    Cached: a scan meets the same original lines once per release that aligns with them."""
+    return str(_t2s().convert(text)) if has_han(text) else text
 
 
 def is_cjk_text(text: str) -> bool:

@@ -1,14 +1,38 @@
 import re
 
+import opencc
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dockguard.fingerprint.minhash import MinHashSettings
 from dockguard.han import HAN_RE as _HAN
-from dockguard.normalize import NAME_MASK, canonical_text, is_cjk_text, mask_names, to_simplified
+from dockguard.normalize import (
+    CANONICAL_TEXT,
+    NAME_MASK,
+    canonical_text,
+    is_cjk_text,
+    mask_names,
+    to_simplified,
+)
 
 
 def test_traditional_and_simplified_meet():
     assert canonical_text("這是一個測試，臺灣的發展。") == canonical_text("这是一个测试，台湾的发展。")
+
+
+def test_conversion_is_by_phrase_with_the_official_dictionaries():
+    # by phrase: 乾 is 干 in 乾燥 but stays in 乾隆 (a character table, like formats.zh.convert's,
+    # gets 乾隆 wrong); 英哩 → 英里 is in the official OpenCC dictionaries, not in the reimplementation's
+    assert to_simplified("乾隆皇帝的頭髮很乾燥") == "乾隆皇帝的头发很干燥"
+    assert canonical_text("不，只有37英哩。") == canonical_text("不 只有37英里")
+    assert to_simplified("說話") == "说话" and to_simplified("说话") == "说话"
+
+
+def test_the_fingerprint_key_names_the_installed_dictionaries():
+    # a new OpenCC minor release may change conversions, so it must come with a new key (and pin)
+    major_minor = ".".join(opencc.__version__.split(".")[:2])
+    assert CANONICAL_TEXT.endswith(f"opencc{major_minor}")
+    assert MinHashSettings().key.endswith(f":{CANONICAL_TEXT}")
 
 
 def test_punctuation_width_and_case_do_not_matter():

@@ -237,7 +237,7 @@ def render_plain_en(doc: Doc) -> str:
 def traditional(src_dir: Path) -> str:
     from opencc import OpenCC
 
-    cc = OpenCC("s2t")
+    cc = OpenCC("s2t.json")
     parts = []
     for i, p in enumerate(sorted(src_dir.glob("第*集.txt"))):
         lines = p.read_text(encoding="utf-8").splitlines()

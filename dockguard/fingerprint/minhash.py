@@ -16,6 +16,7 @@ import numpy as np
 from datasketch import LeanMinHash, MinHash
 
 from dockguard.fingerprint.shingles import CHAR_N, WORD_N, shingle_lines
+from dockguard.normalize import CANONICAL_TEXT
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,10 +29,11 @@ class MinHashSettings:
 
     @property
     def key(self) -> str:
-        """Stable id stored beside every signature; signatures with another key are never compared."""
+        """Stable id stored beside every signature; signatures with another key are never compared.
+        It names the canonical text the shingles come from too (normalize.CANONICAL_TEXT)."""
         return (
             f"minhash-v1:{self.scheme}:p{self.num_perm}:s{self.seed}:c{CHAR_N}w{WORD_N}"
-            f":chunk{self.chunk_lines}/{self.chunk_step}"
+            f":chunk{self.chunk_lines}/{self.chunk_step}:{CANONICAL_TEXT}"
         )
 
 
