@@ -184,10 +184,15 @@ class IndexFolder:
         return Generation(self.root / name)
 
     def new_generation(self) -> Generation:
-        taken = [int(p.name[4:]) for p in self.root.glob("gen-*") if p.name[4:].isdigit()]
-        gen = Generation(self.root / f"gen-{max(taken, default=0) + 1}")
-        gen.path.mkdir(parents=True)
-        return gen
+        self.root.mkdir(parents=True, exist_ok=True)
+        while True:  # a rebuild and a writer may both be making one: mkdir decides
+            taken = [int(p.name[4:]) for p in self.root.glob("gen-*") if p.name[4:].isdigit()]
+            gen = Generation(self.root / f"gen-{max(taken, default=0) + 1}")
+            try:
+                gen.path.mkdir()
+                return gen
+            except FileExistsError:
+                continue
 
     def pending(self) -> Generation | None:
         """A generation newer than the live one (a rebuild that was stopped), if any."""
@@ -206,11 +211,12 @@ class IndexFolder:
                 shutil.rmtree(path, ignore_errors=True)  # files a reader has open stay readable to it
 
     @contextmanager
-    def writing(self) -> Iterator[None]:
-        """Hold the writers' lock (waits for another writer: a catch-up takes seconds)."""
+    def writing(self, lock: str = "lock") -> Iterator[None]:
+        """Hold the writers' lock (waits for another writer: a catch-up takes seconds); with
+        lock="rebuild.lock", the one that keeps two rebuilds apart."""
         try:
             self.root.mkdir(parents=True, exist_ok=True)
-            handle = open(self.root / "lock", "a+")
+            handle = open(self.root / lock, "a+")
         except OSError as exc:
             raise LineIndexError(
                 f"cannot write the line index at {self.root}: {exc.strerror or exc}"
