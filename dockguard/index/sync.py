@@ -31,7 +31,7 @@ from dockguard.registry import Receipt, Registry
 
 Progress = Callable[[str, int, int], None]  # (step, done, total)
 
-BATCH_LINES = 250_000  # rows read from the registry and appended per step
+BATCH_LINES = 100_000  # rows read from the registry and appended per step
 ADD_LINES = 500_000  # rows added to the lists per faiss call
 CHECKPOINT_LINES = 2_000_000  # rows added between two writes of the lists during a rebuild
 
