@@ -272,12 +272,12 @@ def recall(
         return {"lines": 0, "agreement": float("nan")}
     x = np.concatenate(lines)[: a.recall]
     approx_s, approx = index.lines.search(x, 10)
-    vectors, alive = index.lines.vectors, index.lines.alive
+    lines, alive = index.lines, index.lines.alive
     best_s = np.full((len(x), 0), -np.inf, np.float32)
     best_i = np.zeros((len(x), 0), np.int64)
     block = 100_000  # 2,000 × 100,000 float32 scores: 0.8 GB at a time
-    for s in range(0, len(vectors), block):
-        sims = x @ np.asarray(vectors[s : s + block], dtype=np.float32).T
+    for s in range(0, len(lines), block):
+        sims = x @ lines.rows(slice(s, s + block)).T
         sims[:, ~alive[s : s + block]] = -np.inf
         part = np.argpartition(-sims, 9, axis=1)[:, :10]
         best_s = np.hstack([best_s, np.take_along_axis(sims, part, axis=1)])
@@ -420,6 +420,7 @@ def main() -> None:
     p.add_argument("--backend", default="onnx")
     p.add_argument("--out", type=Path, default=Path("out/scale"))
     p.add_argument("--check-distractors", action="store_true")
+    p.add_argument("--render", action="store_true", help="print the growth table of docs/SCALE.md from OUT/scale.json")
     # the probe's own flags
     p.add_argument("--probe", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--db", help=argparse.SUPPRESS)
@@ -430,6 +431,9 @@ def main() -> None:
     a = p.parse_args()
     if a.probe:
         print(json.dumps(probe(a)))
+        return
+    if a.render:
+        print(render(json.loads((a.out / "scale.json").read_text())), end="")
         return
     embedder = CachedEmbedder(load_embedder(a.model, backend=a.backend), a.cache)
     a.model_id = embedder.model_id
@@ -489,6 +493,35 @@ def main() -> None:
                 )
             results[str(size)] = row
             results_path.write_text(json.dumps(results, indent=2))
+
+
+def render(results: dict[str, Any]) -> str:
+    """The growth table of docs/SCALE.md, from scale.json."""
+    def f(v: Any, fmt: str = "{:.2f}") -> str:
+        return "–" if v is None else fmt.format(v)
+
+    rows = [
+        "| registered lines | build (s) | open (s) | resident after open / after 24 scans / with the model (MB) "
+        "| retrieval + alignment per release, median (s) | top-10 agreement (top-1) | add 4,000 lines / remove (s) | load |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for size in sorted(results, key=int):
+        r = results[size]
+        p, old = r.get("probe", {}), r.get("old")
+        rec = p.get("recall", {})
+        rows.append(
+            f"| {r['lines']:,} | {f(r.get('build_s'), '{:.0f}')} | {f(p.get('open_s'))} "
+            f"| {f(p.get('rss_open_mb'), '{:.0f}')} / {f(p.get('rss_scan_mb'), '{:.0f}')} / {f(p.get('rss_peak_with_model_mb'), '{:.0f}')} "
+            f"| {f(p.get('scan_median_s'))} | {f(rec.get('agreement'), '{:.3f}')} ({f(rec.get('top1'), '{:.3f}')}) "
+            f"| {f(r.get('add', {}).get('add_s'))} / {f(r.get('add', {}).get('remove_s'))} | {f(p.get('load_average'), '{:.1f}')} |"
+        )
+        if old and "error" not in old:
+            rows.append(
+                f"| … today's design | – | {f(old.get('open_s'))} "
+                f"| {f(old.get('rss_open_mb'), '{:.0f}')} / {f(old.get('rss_scan_mb'), '{:.0f}')} / {f(old.get('rss_peak_with_model_mb'), '{:.0f}')} "
+                f"| {f(old.get('scan_median_s'))} | – | – | {f(old.get('load_average'), '{:.1f}')} |"
+            )
+    return "\n".join(rows) + "\n"
 
 
 def min_size(a: argparse.Namespace) -> int:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import fcntl
 import json
-import mmap
 import os
 import shutil
 from collections.abc import Iterator
@@ -119,8 +118,8 @@ class Generation:
             return np.zeros(shape, dtype)
         return np.memmap(self.path / name, dtype=dtype, mode="r", shape=shape)
 
-    def mapped_vectors(self, count: int, dim: int) -> MappedRows:
-        return MappedRows(self.path / "vectors.f16", count, dim)
+    def vector_file(self, count: int, dim: int) -> VectorFile:
+        return VectorFile(self.path / "vectors.f16", count, dim)
 
     def append(self, vectors: np.ndarray, owner: np.ndarray, worded: np.ndarray) -> None:
         for name, data in (("vectors.f16", vectors), ("owner.i32", owner), ("worded.u8", worded)):
@@ -149,23 +148,44 @@ class Generation:
                 os.close(fd)
 
 
-class MappedRows:
-    """The first `count` line vectors, memory-mapped read-only. `release()` hands the pages read so
-    far back (they stay in the page cache): without it a long-lived scanner's resident memory would
-    grow with every registered line it ever re-ranked, towards the whole file."""
+class VectorFile:
+    """The first `count` line vectors of a generation, read with pread: random rows (a re-ranking
+    shortlist) or a run of rows (a work). Not memory-mapped on purpose: a mapping's page faults map
+    whole neighbourhoods of the file (fault-around), so re-ranking 100,000 random rows of a 4 GB
+    file made the process resident over the whole file; read calls keep it at what was asked for,
+    and the page cache still serves repeated reads."""
 
     def __init__(self, path: Path, count: int, dim: int) -> None:
-        self._map: mmap.mmap | None = None
-        if count == 0:
-            self.array = np.zeros((0, dim), np.float16)
-            return
-        with open(path, "rb") as f:
-            self._map = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-        self.array = np.frombuffer(self._map, dtype=np.float16, count=count * dim).reshape(count, dim)
+        self.count, self.dim = count, dim
+        self._width = dim * 2
+        self._fd = os.open(path, os.O_RDONLY) if count else -1
 
-    def release(self) -> None:
-        if self._map is not None:
-            self._map.madvise(mmap.MADV_DONTNEED)
+    def __len__(self) -> int:
+        return self.count
+
+    def __del__(self) -> None:
+        if getattr(self, "_fd", -1) >= 0:
+            os.close(self._fd)
+
+    def read(self, start: int, end: int) -> np.ndarray:
+        """Rows [start, end) as float32."""
+        end = min(end, self.count)
+        if end <= start:
+            return np.zeros((0, self.dim), np.float32)
+        data = os.pread(self._fd, (end - start) * self._width, start * self._width)
+        return np.frombuffer(data, dtype="<f2").reshape(end - start, self.dim).astype(np.float32)
+
+    def take(self, rows: np.ndarray) -> np.ndarray:
+        """The given rows (sorted, unique) as float32: one read per run of consecutive rows."""
+        out = np.empty((len(rows), self.dim), np.float32)
+        if not len(rows):
+            return out
+        breaks = np.flatnonzero(np.diff(rows) != 1) + 1
+        at = 0
+        for run in np.split(rows, breaks):
+            out[at : at + len(run)] = self.read(int(run[0]), int(run[-1]) + 1)
+            at += len(run)
+        return out
 
 
 class IndexFolder:
@@ -184,10 +204,15 @@ class IndexFolder:
         return Generation(self.root / name)
 
     def new_generation(self) -> Generation:
-        taken = [int(p.name[4:]) for p in self.root.glob("gen-*") if p.name[4:].isdigit()]
-        gen = Generation(self.root / f"gen-{max(taken, default=0) + 1}")
-        gen.path.mkdir(parents=True)
-        return gen
+        self.root.mkdir(parents=True, exist_ok=True)
+        while True:  # a rebuild and a writer may both be making one: mkdir decides
+            taken = [int(p.name[4:]) for p in self.root.glob("gen-*") if p.name[4:].isdigit()]
+            gen = Generation(self.root / f"gen-{max(taken, default=0) + 1}")
+            try:
+                gen.path.mkdir()
+                return gen
+            except FileExistsError:
+                continue
 
     def pending(self) -> Generation | None:
         """A generation newer than the live one (a rebuild that was stopped), if any."""
@@ -206,11 +231,12 @@ class IndexFolder:
                 shutil.rmtree(path, ignore_errors=True)  # files a reader has open stay readable to it
 
     @contextmanager
-    def writing(self) -> Iterator[None]:
-        """Hold the writers' lock (waits for another writer: a catch-up takes seconds)."""
+    def writing(self, lock: str = "lock") -> Iterator[None]:
+        """Hold the writers' lock (waits for another writer: a catch-up takes seconds); with
+        lock="rebuild.lock", the one that keeps two rebuilds apart."""
         try:
             self.root.mkdir(parents=True, exist_ok=True)
-            handle = open(self.root / "lock", "a+")
+            handle = open(self.root / lock, "a+")
         except OSError as exc:
             raise LineIndexError(
                 f"cannot write the line index at {self.root}: {exc.strerror or exc}"

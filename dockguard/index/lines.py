@@ -11,22 +11,21 @@ from __future__ import annotations
 import numpy as np
 
 from dockguard.index.faiss_lists import InvertedLists
-from dockguard.index.folder import MappedRows
+from dockguard.index.folder import VectorFile
 from dockguard.index.settings import IndexSettings
 
 
 class LineSearch:
     def __init__(
         self,
-        vectors: np.ndarray | MappedRows,
+        vectors: np.ndarray | VectorFile,
         alive: np.ndarray,
         lists: InvertedLists | None,
         lists_rows: int,
         settings: IndexSettings,
         block_rows: int = 32_768,
     ) -> None:
-        self._mapped = vectors if isinstance(vectors, MappedRows) else None
-        self.vectors = vectors.array if isinstance(vectors, MappedRows) else vectors  # float16 rows
+        self.vectors = vectors  # float16 rows: on disk (VectorFile), or in memory
         self.alive = alive  # bool per row
         self.lists = lists
         self.lists_rows = lists_rows if lists is not None else 0
@@ -44,11 +43,12 @@ class LineSearch:
         return len(self.vectors)
 
     def rows(self, which: np.ndarray | slice) -> np.ndarray:
-        """Some rows' exact vectors, as float32 (a copy: the mapped pages are handed back)."""
-        out = np.asarray(self.vectors[which], dtype=np.float32)
-        if self._mapped is not None:
-            self._mapped.release()
-        return out
+        """Some rows' exact vectors as float32: sorted unique row ids, or a slice of rows."""
+        if isinstance(self.vectors, VectorFile):
+            if isinstance(which, slice):
+                return self.vectors.read(which.start or 0, len(self.vectors) if which.stop is None else which.stop)
+            return self.vectors.take(which)
+        return np.asarray(self.vectors[which], dtype=np.float32)
 
     def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Top-k cosine scores and row ids for each query vector, best first; -inf and -1 where a
@@ -77,11 +77,7 @@ class LineSearch:
         rows = np.where(found, short, 0)
         # exact re-ranking: one gather of the shortlisted rows' float16 vectors
         flat = np.unique(rows[found])
-        exact = (
-            np.asarray(self.vectors[flat], dtype=np.float32)
-            if len(flat)
-            else np.zeros((0, queries.shape[1]), np.float32)
-        )
+        exact = self.rows(flat)
         where = np.searchsorted(flat, rows)
         scores = np.full(short.shape, -np.inf, np.float32)
         for q in range(len(queries)):

@@ -66,7 +66,7 @@ class RegistryIndex:
                 alive[w.start : w.end] = False
         self._alive_works = np.array([w.alive and w.work_id in self._indexed for w in manifest.works], bool)
         self._names = [w.work_id for w in manifest.works]
-        vectors = gen.mapped_vectors(manifest.rows, manifest.dim)
+        vectors = gen.vector_file(manifest.rows, manifest.dim)
         self.owner = gen.rows("owner.i32", manifest.rows)
         self.worded = gen.rows("worded.u8", manifest.rows)
         self._starts = np.array([w.start for w in manifest.works], np.int64)

@@ -31,7 +31,7 @@ from dockguard.registry import Receipt, Registry
 
 Progress = Callable[[str, int, int], None]  # (step, done, total)
 
-BATCH_LINES = 250_000  # rows read from the registry and appended per step
+BATCH_LINES = 100_000  # rows read from the registry and appended per step
 ADD_LINES = 500_000  # rows added to the lists per faiss call
 CHECKPOINT_LINES = 2_000_000  # rows added between two writes of the lists during a rebuild
 
@@ -88,19 +88,17 @@ def refresh(
 
 
 def rebuild(
-    folder: IndexFolder,
-    registry: Registry,
-    embedder: Embedder,
-    settings: EngineSettings,
-    progress: Progress | None = None,
+    folder: IndexFolder, registry: Registry, embedder: Embedder, settings: EngineSettings, progress: Progress | None = None
 ) -> tuple[Generation, Manifest]:
     """Build a new generation from the registry, train its lists on a sample of all its lines and
-    make it live. A rebuild that was stopped continues where it stopped."""
-    with folder.writing():
+    make it live. Scans (and their catch-ups) go on with the live generation meanwhile: the writers'
+    lock is taken only to catch up once more and switch. A rebuild that was stopped continues where
+    it stopped."""
+    with folder.writing("rebuild.lock"):
         gen = folder.pending()
         manifest = gen.read_manifest() if gen else None
         if gen is None or manifest is None or manifest.complete or not fits(manifest, embedder, settings):
-            gen = gen if gen is not None and manifest is None else folder.new_generation()
+            gen = folder.new_generation()
             manifest = empty_manifest(embedder, settings, complete=False)
             gen.write_manifest(manifest)
         with registry.snapshot():
@@ -111,11 +109,11 @@ def rebuild(
             manifest = merge(gen, manifest, settings, progress, checkpoint=CHECKPOINT_LINES)
         elif manifest.lists is not None:  # shrunk below the size worth lists: searched exactly
             manifest = replace(manifest, lists=None)
-        with registry.snapshot():  # what was registered meanwhile
+        with folder.writing(), registry.snapshot():  # what was registered meanwhile
             manifest = catch_up(gen, manifest, registry, embedder, settings, progress)
-        manifest = replace(manifest, complete=True)
-        gen.write_manifest(manifest)
-        folder.make_current(gen)
+            manifest = replace(manifest, complete=True)
+            gen.write_manifest(manifest)
+            folder.make_current(gen)
         return gen, manifest
 
 
