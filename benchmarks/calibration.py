@@ -28,15 +28,30 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from dockguard.align import AlignSettings  # noqa: E402
 from dockguard.verdict import FLAG_SCORE, REVIEW_SCORE, chance_score, run_strength  # noqa: E402
 
 Row = dict[str, Any]
 
 
+UNFILLED = False  # --unfilled: score the blocks as they were before filling (align.fill_block)
+
+
 def statistics(row: Row) -> tuple[float, float]:
     """The two statistics of a pair: the summed block strength and the strongest unbroken run."""
-    blocks = [[(int(r), int(o), float(m)) for r, o, m in b] for b in row["blocks"]]
-    return float(sum(row["block_scores"])), run_strength(blocks)
+    if not UNFILLED:
+        blocks = [[(int(x[0]), int(x[1]), float(x[2])) for x in b] for b in row["blocks"]]
+        return float(sum(row["block_scores"])), run_strength(blocks)
+    blocks = [[(int(x[0]), int(x[1]), float(x[2])) for x in b if len(x) < 4 or not x[3]] for b in row["blocks"]]
+    return sum(chain_score(b) for b in blocks), run_strength(blocks)
+
+
+def chain_score(anchors: list[tuple[int, int, float]]) -> float:
+    """A block's chain score (align.chain_blocks): its anchors' weights less the skipped lines' cost."""
+    s = AlignSettings()
+    weight = [min(1.0, (m - s.min_margin) / (s.full_margin - s.min_margin)) for _, _, m in anchors]
+    skipped = [max(b[0] - a[0], b[1] - a[1]) - 1 for a, b in zip(anchors, anchors[1:], strict=False)]
+    return sum(weight) - s.gap_cost * sum(skipped)
 
 
 def fit_tail(x: np.ndarray, log_mn: np.ndarray, top: int = 60, tau: float = 2.0) -> tuple[float, float]:
@@ -60,7 +75,10 @@ def main() -> None:
     ap.add_argument("pairs", type=Path, nargs="+")
     ap.add_argument("--fit", action="store_true")
     ap.add_argument("--top", type=int, default=60, help="tail size for the fit")
+    ap.add_argument("--unfilled", action="store_true", help="drop the anchors that filling added (align.fill_block)")
     a = ap.parse_args()
+    global UNFILLED
+    UNFILLED = a.unfilled
     rows: list[Row] = []
     for path in a.pairs:
         with path.open("rb") as f:
