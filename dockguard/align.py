@@ -28,7 +28,7 @@ class AlignSettings:
     # where the block's order puts them, if their margin passes fill_margin.
     fill: bool = True
     fill_reach: int = 4
-    fill_margin: float = 0.0
+    fill_margin: float = 0.02
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,8 +48,9 @@ RUN_FULL_MARGIN = 0.08  # an anchor's weight: margin / this, at most 1 (as Align
 # 4.9; maximum likelihood on the tail gave a decay of 1.04 and ln K -13.5; we use 1.1 and -13.0, both
 # towards caution. Same-language: 9,900 nulls (registered works against each other), fit 1.6 and
 # -11.8 (-10.9 to -12.2 at decay 2, by tail size); we use 2.0 and -11.4.
-RUN_DECAY = {False: 1.1, True: 2.0}
-RUN_LOG_K = {False: -13.0, True: -11.4}
+RUN_SIZE_EXPONENT = 0.5  # the run's rate grows as (m * n) ** this: measured, far slower than m * n
+RUN_DECAY = {False: 0.95, True: 1.5}
+RUN_LOG_K = {False: -8.5, True: -7.0}
 MIN_RENAME_SUPPORT = 3  # aligned lines a character rename needs before it makes a copy "localized"
 
 
@@ -95,12 +96,17 @@ def run_strength(blocks: Iterable[Sequence[tuple[int, int, float]]]) -> float:
     return strongest_run(blocks).strength
 
 
+def size_term(release_lines: int, original_lines: int, exponent: float = 1.0) -> float:
+    """How a chance rate grows with the scripts' lengths: exponent * ln(m * n)."""
+    return exponent * math.log(max(release_lines * original_lines, 1))
+
+
 def score_of(strength: float, release_lines: int, original_lines: int, same_language: bool) -> float:
     """-log10 of the estimated rate at which unrelated works of these lengths (in the same language
     or not) reach this strength (≥ 0)."""
     if strength <= 0:
         return 0.0
-    log_e = CHANCE_LOG_K[same_language] + math.log(max(release_lines * original_lines, 1)) - strength / CHANCE_DECAY
+    log_e = CHANCE_LOG_K[same_language] + size_term(release_lines, original_lines) - strength / CHANCE_DECAY
     return round(max(0.0, -log_e / math.log(10)), 2)
 
 
@@ -116,10 +122,11 @@ def chance_score(
     (summed blocks, strongest unbroken run), times 2 for having looked twice. Per comparison when
     `search_lines` is None; per release searched against a registry of `search_lines` lines
     otherwise (the rate of the comparison times search_lines / original_lines)."""
-    n_m = math.log(max(release_lines * original_lines, 1))
+    n_m = size_term(release_lines, original_lines)
+    n_m_run = size_term(release_lines, original_lines, RUN_SIZE_EXPONENT)
     log_e = min(
         CHANCE_LOG_K[same_language] + n_m - strength / CHANCE_DECAY if strength > 0 else 0.0,
-        RUN_LOG_K[same_language] + n_m - run / RUN_DECAY[same_language] if run > 0 else 0.0,
+        RUN_LOG_K[same_language] + n_m_run - run / RUN_DECAY[same_language] if run > 0 else 0.0,
     ) + math.log(2)
     if search_lines is not None:
         log_e += math.log(max(search_lines, original_lines, 1) / max(original_lines, 1))
