@@ -5,6 +5,9 @@ matrix is re-scored as a CSLS margin (how much better this pair is than both lin
 neighbourhood); anchors are the mutual nearest neighbours under that margin; and only anchors that
 chain into locally monotone blocks (both scripts advancing together, gaps allowed) count as copied
 passages. Several blocks in any order are kept, so reordered scenes and partial copies align too.
+Then each block is filled (`fill_block`): a translated line that lost the mutual-nearest-neighbour
+test to some generic line elsewhere still pairs where the block's order puts it, so a lifted scene
+aligns as one unbroken run rather than a few scattered anchors (issue 12).
 """
 
 from __future__ import annotations

@@ -33,7 +33,7 @@ def chained_votes(
     """Works ranked by chained neighbour hits: a release line's neighbour in a work is linked to a
     neighbour of a following release line (within `window` queries) a little further on in the same
     work, as consecutive lines of a copied passage are; hits on no link count nothing. Each hit on
-    a chain of L linked hits (the longest through it) counts its margin times L, so a work's votes
+    a chain of L linked hits (the longest through it, `chain_lengths`) counts its margin times L, so a work's votes
     grow with the square of its chains' lengths: a copied passage is one long chain, while generic
     lines match lines scattered over many works and link by chance into short ones, so a passage
     copied into other material still ranks its original among the first (issue 12).
