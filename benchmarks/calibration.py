@@ -114,6 +114,8 @@ def main() -> None:
     print("|---|---|---|---|---|---|")
     for label, same in (("cross-language", False), ("same-language", True), ("all", None)):
         part = [r for r in nulls if same is None or r["same_language"] == same]
+        if not part:
+            continue
         sc = np.array([score(r, False) for r in part])
         cells = [f"{int((sc >= s).sum())} ({(sc >= s).mean():.2%})" for s in (1, 2, 3)]
         print(f"| {label} | {len(part)} | " + " | ".join(cells) + " | 10%, 1%, 0.1% |")
@@ -122,6 +124,8 @@ def main() -> None:
     for label, same in (("cross-language", False), ("same-language", True)):
         for lo, hi in ((0, 2e4), (2e4, 1e5), (1e5, math.inf)):
             part = [r for r in nulls if r["same_language"] == same and lo <= r["release_lines"] * r["original_lines"] < hi]
+            if not part:
+                continue
             sc = np.array([score(r, False) for r in part])
             cells = [f"{int((sc >= s).sum())} (promised {len(sc) * 10.0**-s:.1f})" for s in (1, 2, 3)]
             print(f"| {label}, {lo:,.0f} to {hi:,.0f} | {len(part)} | " + " | ".join(cells) + " |")
