@@ -57,7 +57,9 @@ def chained_votes(
     for work, found in hits.items():
         found.sort()
         lengths = chain_lengths(found, window, reach)
-        votes[work] = sum((margin + 0.01) * n for (_, _, margin), n in zip(found, lengths, strict=True) if n > 1)
+        votes[work] = sum(
+            (margin + 0.01) * n for (_, _, margin), n in zip(found, lengths, strict=True) if n > 1
+        )
     ranked = np.argsort(-votes)[:top]
     return [Candidate(work_ids[w], float(votes[w]), "vectors") for w in ranked if votes[w] > 0]
 
