@@ -6,7 +6,8 @@
 Every pair of a query and a work it does not copy is a null: on the dev set that is 317 x 213
 minus the copies, about 67,000 comparisons, against the 3,600 that retrieval happens to verify.
 For each pair it stores what the score is computed from (the blocks' anchors: release line,
-original line, margin; the blocks' chain scores; both lengths; same language or not) in
+original line, margin, and whether it was paired by filling its block (1) or is a mutual nearest
+neighbour (0); the blocks' chain scores; both lengths; same language or not) in
 OUT/<case set>.pairs.pkl, for `benchmarks/calibration.py` to score and check. Line vectors come
 from the benchmarks' cache (`--cache`, as quality.py), so a run after quality.py embeds nothing.
 The registry is the first case set's registry.tsv (all sets must share it).
@@ -74,7 +75,7 @@ def align_shard(a: argparse.Namespace, case_dir: Path, queries: list[dict[str, s
                 "same_language": language_group(script.language) == language_group(lang),
                 "release_lines": len(vectors), "original_lines": len(wv),
                 "block_scores": [b.score for b in al.blocks],
-                "blocks": [np.array([(x.release, x.original, x.margin) for x in b.anchors], np.float32) for b in al.blocks],
+                "blocks": [np.array([(x.release, x.original, x.margin, x.filled) for x in b.anchors], np.float32) for b in al.blocks],
             })
     return rows
 

@@ -28,19 +28,35 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from dockguard.verdict import FLAG_SCORE, REVIEW_SCORE, chance_score, run_strength  # noqa: E402
+from dockguard.align import AlignSettings  # noqa: E402
+from dockguard.verdict import FLAG_SCORE, REVIEW_SCORE, RUN_SIZE_EXPONENT, chance_score, run_strength  # noqa: E402
 
 Row = dict[str, Any]
 
 
+UNFILLED = False  # --unfilled: score the blocks as they were before filling (align.fill_block)
+
+
 def statistics(row: Row) -> tuple[float, float]:
     """The two statistics of a pair: the summed block strength and the strongest unbroken run."""
-    blocks = [[(int(r), int(o), float(m)) for r, o, m in b] for b in row["blocks"]]
-    return float(sum(row["block_scores"])), run_strength(blocks)
+    if not UNFILLED:
+        blocks = [[(int(x[0]), int(x[1]), float(x[2])) for x in b] for b in row["blocks"]]
+        return float(sum(row["block_scores"])), run_strength(blocks)
+    blocks = [[(int(x[0]), int(x[1]), float(x[2])) for x in b if len(x) < 4 or not x[3]] for b in row["blocks"]]
+    return sum(chain_score(b) for b in blocks), run_strength(blocks)
+
+
+def chain_score(anchors: list[tuple[int, int, float]]) -> float:
+    """A block's chain score (align.chain_blocks): its anchors' weights less the skipped lines' cost."""
+    s = AlignSettings()
+    weight = [min(1.0, (m - s.min_margin) / (s.full_margin - s.min_margin)) for _, _, m in anchors]
+    skipped = [max(b[0] - a[0], b[1] - a[1]) - 1 for a, b in zip(anchors, anchors[1:], strict=False)]
+    return sum(weight) - s.gap_cost * sum(skipped)
 
 
 def fit_tail(x: np.ndarray, log_mn: np.ndarray, top: int = 60, tau: float = 2.0) -> tuple[float, float]:
-    """tau and ln K of E = K m n exp(-x / tau) from the `top` highest normalised values u = x - tau ln(mn):
+    """tau and ln K of E = K exp(size - x / tau) from the `top` highest normalised values u = x - tau size
+    (`log_mn`: the size term, b ln(m n)):
     their excesses over the top-th are exponential with mean tau (maximum likelihood), iterated."""
     for _ in range(50):
         u = np.sort(x - tau * log_mn)[::-1]
@@ -60,7 +76,12 @@ def main() -> None:
     ap.add_argument("pairs", type=Path, nargs="+")
     ap.add_argument("--fit", action="store_true")
     ap.add_argument("--top", type=int, default=60, help="tail size for the fit")
+    ap.add_argument("--unfilled", action="store_true", help="drop the anchors that filling added (align.fill_block)")
+    ap.add_argument("--size-exponent", type=float, nargs=2, default=(1.0, RUN_SIZE_EXPONENT),
+                    help="b of the fit's size term b ln(m n), for the sum of blocks and for the run [shipped: 1 and %(default)s]")
     a = ap.parse_args()
+    global UNFILLED
+    UNFILLED = a.unfilled
     rows: list[Row] = []
     for path in a.pairs:
         with path.open("rb") as f:
@@ -79,8 +100,8 @@ def main() -> None:
             stats = np.array([statistics(r) for r in part])
             log_mn = np.array([math.log(max(r["release_lines"] * r["original_lines"], 1)) for r in part])
             for i, name in enumerate(("sum of blocks", "unbroken run")):
-                tau, log_k = fit_tail(stats[:, i], log_mn, a.top)
-                print(f"fit {'same' if same else 'cross'}-language {name}: n={len(part)} tau={tau:.3f} ln K={log_k:.2f} "
+                tau, log_k = fit_tail(stats[:, i], a.size_exponent[i] * log_mn, a.top)
+                print(f"fit {'same' if same else 'cross'}-language {name} (size exponent {a.size_exponent[i]}): n={len(part)} tau={tau:.3f} ln K={log_k:.2f} "
                       f"(max {stats[:, i].max():.1f})")
         print()
 
@@ -93,9 +114,21 @@ def main() -> None:
     print("|---|---|---|---|---|---|")
     for label, same in (("cross-language", False), ("same-language", True), ("all", None)):
         part = [r for r in nulls if same is None or r["same_language"] == same]
+        if not part:
+            continue
         sc = np.array([score(r, False) for r in part])
         cells = [f"{int((sc >= s).sum())} ({(sc >= s).mean():.2%})" for s in (1, 2, 3)]
         print(f"| {label} | {len(part)} | " + " | ".join(cells) + " | 10%, 1%, 0.1% |")
+    print("\n| per comparison, by size m*n | nulls | score >= 1 | >= 2 | >= 3 |")
+    print("|---|---|---|---|---|")
+    for label, same in (("cross-language", False), ("same-language", True)):
+        for lo, hi in ((0, 2e4), (2e4, 1e5), (1e5, math.inf)):
+            part = [r for r in nulls if r["same_language"] == same and lo <= r["release_lines"] * r["original_lines"] < hi]
+            if not part:
+                continue
+            sc = np.array([score(r, False) for r in part])
+            cells = [f"{int((sc >= s).sum())} (promised {len(sc) * 10.0**-s:.1f})" for s in (1, 2, 3)]
+            print(f"| {label}, {lo:,.0f} to {hi:,.0f} | {len(part)} | " + " | ".join(cells) + " |")
     by_query: dict[str, list[Row]] = defaultdict(list)
     for r in nulls:
         by_query[r["query_id"]].append(r)

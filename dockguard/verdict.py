@@ -3,17 +3,19 @@
 The score is evidence on a log scale: score s means that unrelated material reaches this much
 aligned evidence at an estimated rate of 10^-s. The rate is an E-value, as for local sequence
 alignment (Karlin-Altschul): chance alignments of an m-line original and an n-line release reach a
-statistic x about K·m·n·exp(-x / decay) times. Two statistics are read, each with its own K and
-decay, and the rarer counts (times 2, for having looked twice):
+statistic x about K·(m·n)^b·exp(-x / decay) times. Two statistics are read, each with its own K,
+decay and size exponent b, and the rarer counts (times 2, for having looked twice):
 
-- the summed strength of all blocks (whole-work copies, reordered scenes): K and decay fitted on the
-  unrelated pairs of the dev benchmark that retrieval verified (other episodes of the same show
-  among them), same-language pairs with a K of their own (shared words and set phrases);
+- the summed strength of all blocks (whole-work copies, reordered scenes), b = 1: K and decay fitted
+  on the unrelated pairs of the dev benchmark that retrieval verified (other episodes of the same
+  show among them), same-language pairs with a K of their own (shared words and set phrases), and
+  checked on all 67,314 dev nulls (every dev query against every registered work it does not copy);
 - the strongest unbroken run (`strongest_run`, issue 12): a scene lifted into other material is a
   run of consecutive release lines on consecutive original lines, which chance almost never forms,
-  however little the run adds to the summed strength of a long release. Fitted on every query of
-  the lifted-block benchmark against every registered work it does not copy (cross-language) and
-  every registered work against every other (same-language): benchmarks/calibration.py.
+  however little the run adds to the summed strength of a long release. b = 0.5: a line has at most
+  one mutual nearest neighbour, so chance blocks grow far slower than the number of line pairs (the
+  share of unrelated pairs forming any block is about flat in m·n). Decay and K fitted on the
+  67,314 dev nulls: benchmarks/all_pairs.py and benchmarks/calibration.py --fit.
 
 Scanned against a registry, the rate is per release: the chance that an unrelated release aligns
 this much with *some* registered work, i.e. the comparison's rate times (registered lines / the
@@ -43,13 +45,14 @@ PARTIAL_COVERAGE = 0.5  # copied blocks cover less than this share of the releas
 # transcript's stage directions and a subtitle's split lines), negative beyond, so runs end at gaps.
 RUN_STEP_BONUS = 2.0
 RUN_FULL_MARGIN = 0.08  # an anchor's weight: margin / this, at most 1 (as AlignSettings.full_margin)
-# Decay and ln K of the run per language pairing (docs/QUALITY.md, benchmarks/calibration.py --fit).
-# Cross-language: 10,255 nulls (the lifted cases and controls against 100 registered works), max run
-# 4.9; maximum likelihood on the tail gave a decay of 1.04 and ln K -13.5; we use 1.1 and -13.0, both
-# towards caution. Same-language: 9,900 nulls (registered works against each other), fit 1.6 and
-# -11.8 (-10.9 to -12.2 at decay 2, by tail size); we use 2.0 and -11.4.
-RUN_DECAY = {False: 1.1, True: 2.0}
-RUN_LOG_K = {False: -13.0, True: -11.4}
+# Size exponent, decay and ln K of the run per language pairing (docs/QUALITY.md, fitted by
+# benchmarks/calibration.py --fit on the 67,314 dev nulls, filled blocks). Cross-language: 42,888
+# nulls, max run 8.2; maximum likelihood on the tail (top 30 / 60 / 120) gave decays 0.88-0.92 and
+# ln K -8.7 to -8.9; we use 0.95 and -8.5, both towards caution. Same-language: 24,426 nulls, max run
+# 13.3, decays 1.28-1.48 and ln K -7.3 to -7.9; we use 1.5 and -7.0.
+RUN_SIZE_EXPONENT = 0.5  # the run's rate grows as (m * n) ** this: measured, far slower than m * n
+RUN_DECAY = {False: 0.95, True: 1.5}
+RUN_LOG_K = {False: -8.5, True: -7.0}
 MIN_RENAME_SUPPORT = 3  # aligned lines a character rename needs before it makes a copy "localized"
 
 
@@ -100,16 +103,17 @@ def run_strength(blocks: Iterable[Sequence[tuple[int, int, float]]]) -> float:
     return strongest_run(blocks).strength
 
 
+def size_term(release_lines: int, original_lines: int, exponent: float = 1.0) -> float:
+    """How a chance rate grows with the scripts' lengths: exponent * ln(m * n)."""
+    return exponent * math.log(max(release_lines * original_lines, 1))
+
+
 def score_of(strength: float, release_lines: int, original_lines: int, same_language: bool) -> float:
     """-log10 of the estimated rate at which unrelated works of these lengths (in the same language
     or not) reach this strength (≥ 0)."""
     if strength <= 0:
         return 0.0
-    log_e = (
-        CHANCE_LOG_K[same_language]
-        + math.log(max(release_lines * original_lines, 1))
-        - strength / CHANCE_DECAY
-    )
+    log_e = CHANCE_LOG_K[same_language] + size_term(release_lines, original_lines) - strength / CHANCE_DECAY
     return round(max(0.0, -log_e / math.log(10)), 2)
 
 
@@ -125,10 +129,11 @@ def chance_score(
     (summed blocks, strongest unbroken run), times 2 for having looked twice. Per comparison when
     `search_lines` is None; per release searched against a registry of `search_lines` lines
     otherwise (the rate of the comparison times search_lines / original_lines)."""
-    n_m = math.log(max(release_lines * original_lines, 1))
+    n_m = size_term(release_lines, original_lines)
+    n_m_run = size_term(release_lines, original_lines, RUN_SIZE_EXPONENT)
     log_e = min(
         CHANCE_LOG_K[same_language] + n_m - strength / CHANCE_DECAY if strength > 0 else 0.0,
-        RUN_LOG_K[same_language] + n_m - run / RUN_DECAY[same_language] if run > 0 else 0.0,
+        RUN_LOG_K[same_language] + n_m_run - run / RUN_DECAY[same_language] if run > 0 else 0.0,
     ) + math.log(2)
     if search_lines is not None:
         log_e += math.log(max(search_lines, original_lines, 1) / max(original_lines, 1))

@@ -1,9 +1,11 @@
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dockguard.align import AlignSettings, align_vectors, margin_matrix
+from dockguard.align import AlignSettings, _heaviest_monotone, align_vectors, margin_matrix
 
 S = AlignSettings()
 D = 96
@@ -75,3 +77,68 @@ def test_margin_matrix_is_symmetric_under_transpose(n, m):
     gen = Lines(n * 31 + m)
     sim = gen.background(n) @ gen.background(m).T
     assert np.allclose(margin_matrix(sim, 5), margin_matrix(sim.T, 5).T)
+
+
+def test_filling_pairs_the_lines_a_decoy_took_where_the_blocks_order_puts_them(gen):
+    # a 40-line passage copied into other material; elsewhere in the release, near-duplicates of
+    # every third copied line, out of order, win those original lines' mutual-nearest-neighbour test
+    orig = gen.background(120)
+    passage = gen.noisy(orig[40:80])
+    decoys = unit(orig[40:80:3] + 0.05 * gen.specific(len(orig[40:80:3])))[gen.rng.permutation(14)]
+    release = np.concatenate([gen.background(60), passage, gen.background(60), decoys])
+    unfilled = align_vectors(release, orig, replace(S, fill=False))
+    filled = align_vectors(release, orig, S)
+
+    def in_passage(al):
+        return {(a.release, a.original) for a in al.anchors if 60 <= a.release < 100}
+
+    assert in_passage(unfilled) < in_passage(filled)
+    gained = in_passage(filled) - in_passage(unfilled)
+    assert len(gained) >= 5
+    assert all(r - 60 == o - 40 for r, o in gained)  # each where the copy put it
+    assert all(a.filled for a in filled.anchors if (a.release, a.original) in gained)
+    assert not any(a.filled for a in unfilled.anchors)
+
+
+def test_filling_keeps_every_line_in_one_pair_and_each_block_in_order(gen):
+    orig = gen.background(150)
+    release = np.concatenate([gen.noisy(orig[90:130]), gen.background(50), gen.noisy(orig[10:50])])
+    al = align_vectors(release, orig, S)
+    rel = [a.release for a in al.anchors]
+    ori = [a.original for a in al.anchors]
+    assert len(set(rel)) == len(rel) and len(set(ori)) == len(ori)
+    for b in al.blocks:
+        assert all(
+            x.release < y.release and x.original < y.original
+            for x, y in zip(b.anchors, b.anchors[1:], strict=False)
+        )
+
+
+def test_filling_adds_nothing_between_unrelated_scripts_beyond_chance_blocks(gen):
+    release, orig = gen.background(200), gen.background(200)
+    unfilled = align_vectors(release, orig, replace(S, fill=False))
+    filled = align_vectors(release, orig, S)
+    assert len(filled.blocks) == len(unfilled.blocks)  # filling never makes a block
+    assert max((len(b.anchors) for b in filled.blocks), default=0) < 12
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 6), st.integers(1, 6), st.integers(0, 10_000))
+def test_heaviest_monotone_is_the_best_order_keeping_set(rows, cols, seed):
+    rng = np.random.default_rng(seed)
+    w = np.where(rng.random((rows, cols)) < 0.5, rng.random((rows, cols)), 0.0)
+    got = _heaviest_monotone(w)
+    assert all(a[0] < b[0] and a[1] < b[1] for a, b in zip(got, got[1:], strict=False))
+    assert all(w[i, j] > 0 for i, j in got)
+    best = 0.0  # brute force over every order-keeping set of allowed cells
+    cells = [(i, j) for i in range(rows) for j in range(cols) if w[i, j] > 0]
+
+    def extend(last, total):
+        nonlocal best
+        best = max(best, total)
+        for i, j in cells:
+            if i > last[0] and j > last[1]:
+                extend((i, j), total + w[i, j])
+
+    extend((-1, -1), 0.0)
+    assert sum(w[i, j] for i, j in got) == pytest.approx(best)

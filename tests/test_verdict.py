@@ -1,7 +1,18 @@
+import math
+
 import pytest
 
 from dockguard.model import AlignedPair, BlockSpan, Evidence, LineRef, Rename, VerdictLevel
-from dockguard.verdict import FLAG_SCORE, REVIEW_SCORE, blocks_of, decide, run_strength, score_of
+from dockguard.verdict import (
+    FLAG_SCORE,
+    REVIEW_SCORE,
+    RUN_SIZE_EXPONENT,
+    blocks_of,
+    chance_score,
+    decide,
+    run_strength,
+    score_of,
+)
 
 
 def evidence(strength=40.0, coverage_release=0.9, same_language=False, renames=(), order_kept=True):
@@ -21,6 +32,17 @@ def test_score_is_monotone_and_zero_without_evidence():
 def test_the_same_strength_means_more_between_short_works():
     # chance alignments grow with the number of line pairs (an E-value): 13 lines fully copied count
     assert score_of(12, 31, 13, False) > score_of(12, 800, 800, False) + 3
+
+
+def test_an_unbroken_run_means_more_between_short_works_but_less_than_in_proportion():
+    # the run's chance rate grows as (m * n) ** RUN_SIZE_EXPONENT (measured on the dev nulls: far
+    # slower than the number of line pairs, as a line has one mutual nearest neighbour at most)
+    def run_only(m, n):
+        return chance_score(0.0, 20.0, m, n, False)
+
+    gap = RUN_SIZE_EXPONENT * math.log10(800 * 800 / (31 * 13))
+    assert run_only(31, 13) == pytest.approx(run_only(800, 800) + gap, abs=0.02)
+    assert 0 < RUN_SIZE_EXPONENT < 1
 
 
 def test_the_same_strength_means_less_between_works_in_one_language():

@@ -30,11 +30,13 @@ def chained_votes(
     window: int = 3,
     stride: float = 1.0,
 ) -> list[Candidate]:
-    """Works ranked by chained neighbour hits: a release line's neighbour in a work counts only
-    when a following release line (within `window` queries) has a neighbour a little further on
-    in the same work, as consecutive lines of a copied passage do. Generic lines match lines
-    scattered over many works, so they cancel out, and a passage copied into other material
-    still ranks its original first.
+    """Works ranked by chained neighbour hits: a release line's neighbour in a work is linked to a
+    neighbour of a following release line (within `window` queries) a little further on in the same
+    work, as consecutive lines of a copied passage are; hits on no link count nothing. Each hit on
+    a chain of L linked hits (the longest through it, `chain_lengths`) counts its margin times L, so a work's votes
+    grow with the square of its chains' lengths: a copied passage is one long chain, while generic
+    lines match lines scattered over many works and link by chance into short ones, so a passage
+    copied into other material still ranks its original among the first (issue 12).
 
     `full` holds each release line's nearest registered lines' scores, best first (its mean is the
     neighbourhood a margin is measured against); `owners` and `positions` the work (an index into
@@ -54,14 +56,32 @@ def chained_votes(
     votes = np.zeros(len(work_ids))
     for work, found in hits.items():
         found.sort()
-        total = 0.0
-        for a, (row, pos, margin) in enumerate(found):
-            for row2, pos2, _ in found[a + 1 :]:
-                if row2 - row > window:
-                    break
-                if row2 > row and 0 < pos2 - pos <= reach:
-                    total += margin + 0.01
-                    break
-        votes[work] = total
+        lengths = chain_lengths(found, window, reach)
+        votes[work] = sum(
+            (margin + 0.01) * n for (_, _, margin), n in zip(found, lengths, strict=True) if n > 1
+        )
     ranked = np.argsort(-votes)[:top]
     return [Candidate(work_ids[w], float(votes[w]), "vectors") for w in ranked if votes[w] > 0]
+
+
+def chain_lengths(hits: list[tuple[int, int, float]], window: int, reach: int) -> list[int]:
+    """For each hit (release row, work position, margin; sorted), the number of hits on the longest
+    chain through it: each link from a hit to one of a later row (at most `window` rows on) whose
+    position is ahead by 1 to `reach`."""
+    n = len(hits)
+    links: list[list[int]] = [[] for _ in range(n)]
+    for a, (row, pos, _) in enumerate(hits):
+        for b in range(a + 1, n):
+            row2, pos2, _ = hits[b]
+            if row2 - row > window:
+                break
+            if row2 > row and 0 < pos2 - pos <= reach:
+                links[a].append(b)
+    before, after = [1] * n, [1] * n
+    for a in range(n):  # hits are sorted by row, and links go to later rows
+        for b in links[a]:
+            before[b] = max(before[b], before[a] + 1)
+    for a in range(n - 1, -1, -1):
+        for b in links[a]:
+            after[a] = max(after[a], after[b] + 1)
+    return [x + y - 1 for x, y in zip(before, after, strict=True)]
