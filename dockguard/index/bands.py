@@ -48,7 +48,12 @@ class BandTable:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("CREATE TABLE IF NOT EXISTS band (band INTEGER, key INTEGER, work INTEGER)")
         self.db.execute("CREATE INDEX IF NOT EXISTS band_key ON band (band, key)")
+        # the highest work ordinal whose keys were committed: cutting needs no scan of the table
+        self.db.execute("CREATE TABLE IF NOT EXISTS upto (work INTEGER)")
+        if self.db.execute("SELECT COUNT(*) FROM upto").fetchone()[0] == 0:
+            self.db.execute("INSERT INTO upto VALUES (-1)")
         self.db.commit()
+        self._upto = int(self.db.execute("SELECT work FROM upto").fetchone()[0])
 
     def close(self) -> None:
         self.db.close()
@@ -60,14 +65,18 @@ class BandTable:
             for b, key in enumerate(band_keys(sig, self.bands, self.rows))
         ]
         self.db.executemany("INSERT INTO band VALUES (?, ?, ?)", rows)
+        self._upto = max(self._upto, work)
 
     def commit(self) -> None:
+        self.db.execute("UPDATE upto SET work = ?", (self._upto,))
         self.db.commit()
 
     def cut_from(self, work: int) -> None:
         """Forget works from this ordinal on (what a killed writer left past its manifest)."""
-        self.db.execute("DELETE FROM band WHERE work >= ?", (work,))
-        self.db.commit()
+        if self._upto >= work:
+            self.db.execute("DELETE FROM band WHERE work >= ?", (work,))
+            self._upto = work - 1
+            self.commit()
 
     def candidates(
         self, signatures: Sequence[LeanMinHash], names: Sequence[str], alive: np.ndarray, top: int = 10
