@@ -257,7 +257,7 @@ def train(
     gen: Generation, manifest: Manifest, settings: EngineSettings, progress: Progress | None = None
 ) -> Manifest:
     s = settings.index
-    vectors = gen.rows("vectors.f16", manifest.rows, manifest.dim)
+    vectors = gen.vector_file(manifest.rows, manifest.dim)
     alive = np.flatnonzero(alive_rows(gen, manifest))
     rng = np.random.default_rng(s.seed)
     sample = np.sort(rng.choice(alive, size=min(s.train_sample, len(alive)), replace=False))
@@ -265,7 +265,7 @@ def train(
     if progress:
         progress("training", 0, 1)
     codes = s.codes_for(manifest.dim)
-    lists = InvertedLists.train(np.asarray(vectors[sample], dtype=np.float32), lists_n, codes, s.seed)
+    lists = InvertedLists.train(vectors.take(sample), lists_n, codes, s.seed)
     name = "lists-0.faiss"
     lists.write(gen.path / name)
     manifest = replace(manifest, lists=Lists(name, 0, len(alive), lists_n, codes))
@@ -287,11 +287,11 @@ def merge(
     assert manifest.lists is not None
     old = manifest.lists
     lists = InvertedLists.read(gen.path / old.file)
-    vectors = gen.rows("vectors.f16", manifest.rows, manifest.dim)
+    vectors = gen.vector_file(manifest.rows, manifest.dim)
     at, since = old.rows, 0
     while at < manifest.rows:
         end = min(at + ADD_LINES, manifest.rows)
-        lists.add(np.asarray(vectors[at:end], dtype=np.float32), at)
+        lists.add(vectors.read(at, end), at)
         since += end - at
         at = end
         if at == manifest.rows or (checkpoint and since >= checkpoint):
