@@ -90,7 +90,8 @@ class BandTable:
                 ["(band = ? AND key = ?)"] * len(keys)
             )
             params = [v for b, key in enumerate(keys) for v in (b, key)]
-            works = {names[w] for (w,) in self.db.execute(query, params) if alive[w]}
+            # a writer may have committed works past this reader's manifest: not known here yet
+            works = {names[w] for (w,) in self.db.execute(query, params) if w < len(names) and alive[w]}
             hits.update(works)
         ranked = sorted(hits.items(), key=lambda item: (-item[1], item[0]))
         return [Candidate(w, float(n), "minhash") for w, n in ranked[:top]]

@@ -247,8 +247,8 @@ def maintain(gen: Generation, manifest: Manifest, settings: EngineSettings) -> M
     """Train the lists once the registry is large enough; merge the rows registered since."""
     s = settings.index
     if manifest.lists is None and manifest.alive_rows >= s.min_lines:
-        manifest = train(gen, manifest, settings)
-    if manifest.lists is not None and manifest.rows - manifest.lists.rows >= s.merge_lines:
+        manifest = merge(gen, train(gen, manifest, settings), settings)  # trained, then filled
+    elif manifest.lists is not None and manifest.rows - manifest.lists.rows >= s.merge_lines:
         manifest = merge(gen, manifest, settings)
     return manifest
 

@@ -98,7 +98,7 @@ def test_a_registry_replaced_at_the_same_place_gets_a_fresh_index(tmp_path, corp
     assert ids(index) == {w.work_id for w in corpus_works[2:4]}
 
 
-def test_lists_are_trained_at_min_lines_and_later_rows_merged(tmp_path, corpus_works):
+def test_lists_are_trained_at_min_lines_and_hold_every_line_at_once(tmp_path, corpus_works):
     settings = EngineSettings(
         index=IndexSettings(min_lines=300, lines_per_list=20, merge_lines=200, probes=64)
     )
