@@ -100,7 +100,7 @@ def test_a_registry_replaced_at_the_same_place_gets_a_fresh_index(tmp_path, corp
 
 def test_lists_are_trained_at_min_lines_and_hold_every_line_at_once(tmp_path, corpus_works):
     settings = EngineSettings(
-        index=IndexSettings(min_lines=300, lines_per_list=20, merge_lines=200, probes=64)
+        index=IndexSettings(min_lines=300, lines_per_list=20, merge_lines=100_000, probes=64)
     )
     with Registry.open(f"sqlite:///{tmp_path / 'r.sqlite'}") as registry:
         first = corpus_works[:1]
