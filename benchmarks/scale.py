@@ -40,6 +40,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, os.environ.get("DOCKGUARD_TREE", str(HERE.parent)))
 
 from embed_cache import CachedEmbedder  # noqa: E402
+from quality import read_tsv  # noqa: E402
 
 from dockguard.config import MINHASH_KIND, VECTORS_KIND, EngineSettings  # noqa: E402
 from dockguard.embed import load_embedder  # noqa: E402
@@ -48,13 +49,6 @@ from dockguard.manifest import read_manifest  # noqa: E402
 from dockguard.model import Episode, Line, LineKind, Location, Scene, Script  # noqa: E402
 from dockguard.pipeline import Scanner, make_work, read_works, register  # noqa: E402
 from dockguard.registry import Artifact, Registry  # noqa: E402
-
-
-def read_tsv(path: Path) -> list[dict[str, str]]:
-    import csv
-
-    with open(path, encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f, delimiter="\t"))
 
 
 def rss_mb() -> tuple[float, float]:
@@ -420,7 +414,9 @@ def main() -> None:
     p.add_argument("--backend", default="onnx")
     p.add_argument("--out", type=Path, default=Path("out/scale"))
     p.add_argument("--check-distractors", action="store_true")
-    p.add_argument("--render", action="store_true", help="print the growth table of docs/SCALE.md from OUT/scale.json")
+    p.add_argument(
+        "--render", action="store_true", help="print the growth table of docs/SCALE.md from OUT/scale.json"
+    )
     # the probe's own flags
     p.add_argument("--probe", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--db", help=argparse.SUPPRESS)
@@ -497,6 +493,7 @@ def main() -> None:
 
 def render(results: dict[str, Any]) -> str:
     """The growth table of docs/SCALE.md, from scale.json."""
+
     def f(v: Any, fmt: str = "{:.2f}") -> str:
         return "–" if v is None else fmt.format(v)
 

@@ -86,12 +86,11 @@ class BandTable:
         hits: Counter[str] = Counter()
         for sig in signatures:
             keys = band_keys(sig, self.bands, self.rows)
-            query = "SELECT DISTINCT work FROM band WHERE " + " OR ".join(
-                ["(band = ? AND key = ?)"] * len(keys)
-            )
-            params = [v for b, key in enumerate(keys) for v in (b, key)]
-            # a writer may have committed works past this reader's manifest: not known here yet
-            works = {names[w] for (w,) in self.db.execute(query, params) if w < len(names) and alive[w]}
+            # works past this reader's manifest (a writer committed them since) are not known here yet
+            either = " OR ".join(["(band = ? AND key = ?)"] * len(keys))
+            query = f"SELECT DISTINCT work FROM band WHERE work < ? AND ({either})"
+            params = [len(names), *(v for b, key in enumerate(keys) for v in (b, key))]
+            works = {names[w] for (w,) in self.db.execute(query, params) if alive[w]}
             hits.update(works)
         ranked = sorted(hits.items(), key=lambda item: (-item[1], item[0]))
         return [Candidate(w, float(n), "minhash") for w, n in ranked[:top]]

@@ -46,7 +46,9 @@ class LineSearch:
         """Some rows' exact vectors as float32: sorted unique row ids, or a slice of rows."""
         if isinstance(self.vectors, VectorFile):
             if isinstance(which, slice):
-                return self.vectors.read(which.start or 0, len(self.vectors) if which.stop is None else which.stop)
+                return self.vectors.read(
+                    which.start or 0, len(self.vectors) if which.stop is None else which.stop
+                )
             return self.vectors.take(which)
         return np.asarray(self.vectors[which], dtype=np.float32)
 

@@ -23,7 +23,7 @@ from dockguard.index.faiss_lists import InvertedLists
 from dockguard.index.folder import Generation, IndexFolder, Manifest
 from dockguard.index.lines import LineSearch
 from dockguard.index.location import index_root, model_folder
-from dockguard.index.sync import alive_rows, refresh
+from dockguard.index.sync import refresh
 from dockguard.index.votes import Candidate, chained_votes
 from dockguard.model import FlatScript
 from dockguard.normalize import canonical_lines
@@ -58,13 +58,14 @@ class RegistryIndex:
         self.manifest = manifest
         self.settings = settings
         self.works = works
-        alive = alive_rows(gen, manifest)
-        # a work the registry no longer lists (removed after the catch-up) is dead too
-        self._indexed = {w.work_id: w for w in manifest.works if w.alive and w.work_id in works}
-        for w in manifest.works:
-            if w.alive and w.work_id not in works:
-                alive[w.start : w.end] = False
-        self._alive_works = np.array([w.alive and w.work_id in self._indexed for w in manifest.works], bool)
+        # live: not removed, and still listed by the registry (a removal after the catch-up)
+        self._alive_works = np.array([w.alive and w.work_id in works for w in manifest.works], bool)
+        self._indexed = {
+            w.work_id: w for w, live in zip(manifest.works, self._alive_works, strict=True) if live
+        }
+        alive = np.zeros(manifest.rows, bool)
+        for w in self._indexed.values():
+            alive[w.start : w.end] = True
         self._names = [w.work_id for w in manifest.works]
         vectors = gen.vector_file(manifest.rows, manifest.dim)
         self.owner = gen.rows("owner.i32", manifest.rows)

@@ -73,22 +73,29 @@ def refresh(
     with folder.writing():
         gen = folder.current()
         manifest = gen.read_manifest() if gen else None
-        if gen is None or manifest is None or not fits(manifest, embedder, settings):
-            gen, manifest = folder.new_generation(), empty_manifest(embedder, settings)
-            manifest = catch_up(gen, manifest, registry, embedder, settings)
-            folder.make_current(gen)
-        else:
+        caught_up = None
+        if gen is not None and manifest is not None and fits(manifest, embedder, settings):
             try:
-                manifest = catch_up(gen, manifest, registry, embedder, settings)
+                caught_up = gen, catch_up(gen, manifest, registry, embedder, settings)
             except StaleIndex:
-                gen, manifest = folder.new_generation(), empty_manifest(embedder, settings)
-                manifest = catch_up(gen, manifest, registry, embedder, settings)
-                folder.make_current(gen)
+                pass
+        if caught_up is None:  # none yet, made for other settings, or of a registry no longer there
+            fresh = folder.new_generation()
+            caught_up = (
+                fresh,
+                catch_up(fresh, empty_manifest(embedder, settings), registry, embedder, settings),
+            )
+            folder.make_current(fresh)
+        gen, manifest = caught_up
         return gen, maintain(gen, manifest, settings)
 
 
 def rebuild(
-    folder: IndexFolder, registry: Registry, embedder: Embedder, settings: EngineSettings, progress: Progress | None = None
+    folder: IndexFolder,
+    registry: Registry,
+    embedder: Embedder,
+    settings: EngineSettings,
+    progress: Progress | None = None,
 ) -> tuple[Generation, Manifest]:
     """Build a new generation from the registry, train its lists on a sample of all its lines and
     make it live. Scans (and their catch-ups) go on with the live generation meanwhile: the writers'
@@ -104,9 +111,7 @@ def rebuild(
         with registry.snapshot():
             manifest = catch_up(gen, manifest, registry, embedder, settings, progress)
         if manifest.alive_rows >= settings.index.min_lines:
-            if manifest.lists is None:
-                manifest = train(gen, manifest, settings, progress)
-            manifest = merge(gen, manifest, settings, progress, checkpoint=CHECKPOINT_LINES)
+            manifest = fill_lists(gen, manifest, settings, progress, checkpoint=CHECKPOINT_LINES)
         elif manifest.lists is not None:  # shrunk below the size worth lists: searched exactly
             manifest = replace(manifest, lists=None)
         with folder.writing(), registry.snapshot():  # what was registered meanwhile
@@ -235,7 +240,7 @@ def _read_works(
     return out
 
 
-def alive_rows(gen: Generation, manifest: Manifest) -> np.ndarray:
+def alive_rows(manifest: Manifest) -> np.ndarray:
     alive = np.zeros(manifest.rows, bool)
     for w in manifest.works:
         if w.alive:
@@ -247,10 +252,24 @@ def maintain(gen: Generation, manifest: Manifest, settings: EngineSettings) -> M
     """Train the lists once the registry is large enough; merge the rows registered since."""
     s = settings.index
     if manifest.lists is None and manifest.alive_rows >= s.min_lines:
-        manifest = merge(gen, train(gen, manifest, settings), settings)  # trained, then filled
-    elif manifest.lists is not None and manifest.rows - manifest.lists.rows >= s.merge_lines:
-        manifest = merge(gen, manifest, settings)
+        return fill_lists(gen, manifest, settings)
+    if manifest.lists is not None and manifest.rows - manifest.lists.rows >= s.merge_lines:
+        return merge(gen, manifest, settings)
     return manifest
+
+
+def fill_lists(
+    gen: Generation,
+    manifest: Manifest,
+    settings: EngineSettings,
+    progress: Progress | None = None,
+    checkpoint: int | None = None,
+) -> Manifest:
+    """Train the lists if there are none yet (a rebuild may have trained them before it stopped),
+    then add every row not in them."""
+    if manifest.lists is None:
+        manifest = train(gen, manifest, settings, progress)
+    return merge(gen, manifest, settings, progress, checkpoint)
 
 
 def train(
@@ -258,7 +277,7 @@ def train(
 ) -> Manifest:
     s = settings.index
     vectors = gen.vector_file(manifest.rows, manifest.dim)
-    alive = np.flatnonzero(alive_rows(gen, manifest))
+    alive = np.flatnonzero(alive_rows(manifest))
     rng = np.random.default_rng(s.seed)
     sample = np.sort(rng.choice(alive, size=min(s.train_sample, len(alive)), replace=False))
     lists_n = s.lists_for(len(alive))
